@@ -1,0 +1,102 @@
+use super::*;
+use crate::adapters::contract::{self, fixtures::*};
+use crate::ports::Store;
+
+#[tokio::test]
+async fn passes_the_store_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    contract::run_all(&store).await;
+}
+
+#[tokio::test]
+async fn creates_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/data");
+    EmbeddedStore::open(&data).unwrap();
+    assert!(
+        data.join(FILE_NAME).is_file(),
+        "the database file is in the data directory"
+    );
+}
+
+#[tokio::test]
+async fn data_survives_closing_and_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = program("reopen");
+    let key = api_key("reopen-key", "reopen-secret", "reopen");
+    let c1 = next_commit("reopen", "5027", None, 1);
+    let c2 = next_commit("reopen", "5027", Some(&c1.enrollment), 2);
+    {
+        let store = EmbeddedStore::open(dir.path()).unwrap();
+        store.create_program(&program).await.unwrap();
+        store.put_api_key(&key).await.unwrap();
+        store.commit(c1.clone()).await.unwrap();
+        store.commit(c2.clone()).await.unwrap();
+    }
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    assert_eq!(store.program(&program.id).await.unwrap(), Some(program));
+    assert_eq!(store.api_key_by_hash(&key.hash).await.unwrap(), Some(key));
+    let (p, n) = (pid("reopen"), num("5027"));
+    assert_eq!(store.enrollment(&p, &n).await.unwrap(), Some(c2.enrollment.clone()));
+    let events: Vec<_> = c1.events.iter().chain(&c2.events).cloned().collect();
+    assert_eq!(store.events(&p, &n).await.unwrap(), events);
+    assert_eq!(store.outbox_pending().await.unwrap(), [c1.outbox, c2.outbox].concat());
+}
+
+#[tokio::test]
+async fn a_second_open_of_the_same_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = EmbeddedStore::open(dir.path()).unwrap();
+    match EmbeddedStore::open(dir.path()) {
+        Err(StoreError::Unavailable(_)) => {}
+        other => panic!("expected Unavailable, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_two_commits_on_the_same_version_exactly_one_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    let (p, n) = ("race", "5027");
+    let c1 = next_commit(p, n, None, 1);
+    store.commit(c1.clone()).await.unwrap();
+    for round in 0..20 {
+        let current = store.enrollment(&pid(p), &num(n)).await.unwrap().unwrap();
+        let tasks: Vec<_> = ["a", "b"]
+            .map(|who| {
+                let store = store.clone();
+                let mut c = next_commit(p, n, Some(&current), 1);
+                c.idempotency = Some(idempotency(&format!("race:{round}:{who}"), "{}"));
+                tokio::spawn(async move { store.commit(c).await })
+            })
+            .into();
+        let mut results = Vec::new();
+        for t in tasks {
+            results.push(t.await.unwrap());
+        }
+        let wins = results.iter().filter(|r| r.is_ok()).count();
+        let conflicts = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Conflict(_))))
+            .count();
+        assert_eq!((wins, conflicts), (1, 1), "round {round}: {results:?}");
+        let after = store.enrollment(&pid(p), &num(n)).await.unwrap().unwrap();
+        assert_eq!(after.version, current.version + 1, "round {round}: one version up");
+        let scopes = ["a", "b"].map(|who| format!("race:{round}:{who}"));
+        let mut stored = 0;
+        for s in &scopes {
+            stored += usize::from(store.idempotency(s).await.unwrap().is_some());
+        }
+        assert_eq!(
+            stored, 1,
+            "round {round}: only the winner's idempotency record is stored"
+        );
+    }
+    let events = store.events(&pid(p), &num(n)).await.unwrap();
+    assert_eq!(events.len(), 21, "one event per winning commit");
+    assert!(
+        crate::chain::verify_events(&events).is_ok(),
+        "and the chain is unbroken"
+    );
+}

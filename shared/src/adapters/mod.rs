@@ -1,0 +1,10 @@
+//! Adapters: the ports implemented against real things. `embedded` (redb) and `files` keep local
+//! mode's state on disk, `eml` writes e-mails as files, `memory` is for unit tests, and
+//! `contract` is the test suite every `Store` and `Documents` adapter must pass, so a new backend
+//! (DynamoDB, S3) is held to exactly the same semantics as the embedded one.
+
+pub mod contract;
+pub mod embedded;
+pub mod eml;
+pub mod files;
+pub mod memory;

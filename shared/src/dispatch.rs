@@ -1,0 +1,80 @@
+//! The outbox dispatcher: performs the effects that commits left in the outbox, at least once.
+//! Because each entry keeps a stable id, doing one twice is harmless; because entries are only
+//! removed after the effect succeeded, a crash between commit and send loses nothing.
+
+use crate::domain::Effect;
+use crate::mail;
+use crate::ports::{Clock, Mailer, OutboxEntry, Store, StoreError};
+use chrono::Duration;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// How many entries one pass takes; the rest wait for the next pass.
+const BATCH: usize = 100;
+
+pub struct Dispatcher {
+    pub store: Arc<dyn Store>,
+    pub mailer: Arc<dyn Mailer>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Growing delays between tries of one effect: 5 s, 10 s, 20 s … capped at one hour.
+pub fn backoff(attempts: u32) -> Duration {
+    let seconds = 5i64.saturating_mul(1i64 << attempts.min(12));
+    Duration::seconds(seconds.min(3600))
+}
+
+impl Dispatcher {
+    /// Performs every entry that is due now; returns how many succeeded.
+    pub async fn run_once(&self) -> Result<usize, StoreError> {
+        let now = self.clock.now();
+        let due = self.store.outbox_due(now, BATCH).await?;
+        let mut done = 0;
+        for entry in due {
+            match self.perform(&entry).await {
+                Ok(()) => {
+                    self.store.outbox_done(&entry.id).await?;
+                    done += 1;
+                }
+                Err(error) => {
+                    let attempts = entry.attempts + 1;
+                    tracing::warn!(entry = %entry.id, attempts, %error, "effect failed; will retry");
+                    let retry = OutboxEntry {
+                        attempts,
+                        next_attempt_at: self.clock.now() + backoff(attempts),
+                        last_error: Some(error),
+                        ..entry
+                    };
+                    self.store.outbox_retry(&retry).await?;
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    async fn perform(&self, entry: &OutboxEntry) -> Result<(), String> {
+        match &entry.effect {
+            Effect::OptionNotice { .. } => {
+                let mail = mail::render(entry);
+                self.mailer.send(&mail).await.map_err(|e| e.to_string())?;
+                tracing::info!(entry = %entry.id, "option notice e-mailed");
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs until `shutdown` fires: at once when woken by a commit, otherwise every second
+    /// (which also picks up retries that have come due).
+    pub async fn run(self: Arc<Self>, signal: Arc<Notify>, shutdown: Arc<Notify>) {
+        loop {
+            if let Err(error) = self.run_once().await {
+                tracing::error!(%error, "outbox pass failed");
+            }
+            tokio::select! {
+                _ = signal.notified() => {}
+                _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                _ = shutdown.notified() => return,
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Documents, content-addressed: the SHA-256 of the bytes is their name.
+
+use super::error::AppError;
+use super::extract::Caller;
+use super::AppState;
+use crate::domain::Sha256Hex;
+use crate::ports::DocumentMeta;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// The raw body, with a too-large body answered 413 as problem+json.
+pub struct RawBody(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|r| match r.status().as_u16() {
+                413 => AppError::new(
+                    413,
+                    "body-too-large",
+                    format!("a document is at most {} MiB", super::DOCUMENT_LIMIT / (1024 * 1024)),
+                ),
+                _ => AppError::bad_request(r.body_text()),
+            })
+    }
+}
+
+fn content_type(headers: &HeaderMap) -> Result<String, AppError> {
+    let Some(raw) = headers.get(header::CONTENT_TYPE) else {
+        return Ok("application/octet-stream".into());
+    };
+    let ct = raw
+        .to_str()
+        .map_err(|_| AppError::bad_request("Content-Type is not readable text"))?
+        .trim();
+    let ok = (3..=127).contains(&ct.len()) && ct.contains('/') && ct.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if !ok {
+        return Err(AppError::bad_request(
+            "Content-Type is a media type such as application/pdf",
+        ));
+    }
+    Ok(ct.to_owned())
+}
+
+/// Upload a document (raw body). The same bytes twice are one document.
+#[utoipa::path(post, path = "/v1/documents", tag = "documents", request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 201, body = DocumentMeta), (status = 413, body = crate::problem::Problem)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    headers: HeaderMap,
+    RawBody(bytes): RawBody,
+) -> Result<impl IntoResponse, AppError> {
+    let content_type = content_type(&headers)?;
+    if bytes.is_empty() {
+        return Err(AppError::invalid("body", "a document has at least one byte"));
+    }
+    let meta = state.documents.put(bytes, &content_type).await?;
+    let location = format!("/v1/documents/{}", meta.sha256);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(meta)))
+}
+
+/// Download a document's bytes.
+#[utoipa::path(get, path = "/v1/documents/{sha256}", tag = "documents", params(("sha256" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::problem::Problem)))]
+pub async fn download(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(sha): Path<String>,
+) -> Result<Response, AppError> {
+    let not_found = || AppError::not_found(format!("document {sha} not found"));
+    let key = Sha256Hex::parse(&sha).map_err(|_| not_found())?;
+    let (meta, bytes) = state.documents.get(&key).await?.ok_or_else(not_found)?;
+    let headers = [
+        (header::CONTENT_TYPE, meta.content_type.clone()),
+        (header::ETAG, format!("\"{}\"", meta.sha256)),
+        // A stored HTML or SVG file must never run as our page.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'".to_owned(),
+        ),
+        (header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
+    ];
+    Ok((headers, bytes).into_response())
+}

@@ -1,0 +1,20 @@
+//! vedtak: a workflow engine for political decisions and e-signing.
+//!
+//! Layers, from the inside out: `domain` (pure rules) → `service` (one command end to end) →
+//! `ports` (narrow traits) ← `adapters` (embedded, memory, …) and `http` (the axum router).
+
+pub mod adapters;
+pub mod auth;
+pub mod canonical;
+pub mod chain;
+pub mod clock;
+pub mod demo;
+pub mod dispatch;
+pub mod domain;
+pub mod http;
+pub mod local;
+pub mod mail;
+pub mod ports;
+pub mod problem;
+pub mod service;
+pub mod sweep;

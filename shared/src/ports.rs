@@ -1,0 +1,149 @@
+//! Ports: the narrow traits between the engine and the world. The service speaks only to these;
+//! adapters (embedded, memory, and later DynamoDB/S3/SES) implement them.
+
+use crate::auth::ApiKey;
+use crate::chain::Event;
+use crate::domain::{Effect, Enrollment, MunicipalityNumber, Program, ProgramId, Sha256Hex};
+use async_trait::async_trait;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The version read is no longer current, or the item to create already exists.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The backend failed; nothing was written.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A stored answer for an `Idempotency-Key`, so a retry gets the first answer again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    /// Who asked and under which key: `{key id}:{Idempotency-Key}`.
+    pub scope: String,
+    /// SHA-256 of method, path and body: the same key with another request is refused.
+    pub fingerprint: String,
+    pub status: u16,
+    /// The JSON body of the first answer.
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An effect waiting to be performed, kept in the same transaction as the state that caused it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// Stable: `{program}/{number}/{version}/{index}`; doing an effect twice is harmless
+    /// because its id (e-mail file name, Message-ID) stays the same.
+    pub id: String,
+    pub effect: Effect,
+    pub created_at: DateTime<Utc>,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+/// Everything one accepted command writes, in one atomic write.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// The version that was read; 0 means the enrollment must not exist yet.
+    pub expected_version: u64,
+    /// The new state, with `version == expected_version + 1`.
+    pub enrollment: Enrollment,
+    pub events: Vec<Event>,
+    pub outbox: Vec<OutboxEntry>,
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a program; `Conflict` if the id is taken.
+    async fn create_program(&self, program: &Program) -> Result<(), StoreError>;
+    async fn program(&self, id: &ProgramId) -> Result<Option<Program>, StoreError>;
+    async fn programs(&self) -> Result<Vec<Program>, StoreError>;
+
+    /// Stores a key (only its hash); `Conflict` if the id is taken.
+    async fn put_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
+    async fn api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>, StoreError>;
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKey>, StoreError>;
+
+    async fn enrollment(
+        &self,
+        program: &ProgramId,
+        number: &MunicipalityNumber,
+    ) -> Result<Option<Enrollment>, StoreError>;
+    /// Enrollments of one program, ordered by municipality number.
+    async fn enrollments(&self, program: &ProgramId) -> Result<Vec<Enrollment>, StoreError>;
+    /// The whole history of one enrollment, ordered by `seq`.
+    async fn events(&self, program: &ProgramId, number: &MunicipalityNumber) -> Result<Vec<Event>, StoreError>;
+
+    /// Writes a command's result atomically, only if the enrollment is still at
+    /// `expected_version` (and, for an idempotency record, only if its scope is unused).
+    async fn commit(&self, commit: Commit) -> Result<(), StoreError>;
+
+    async fn idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// Records the answer of a command that was refused (nothing else is written); a record
+    /// already there is kept.
+    async fn put_idempotency(&self, record: &IdempotencyRecord) -> Result<(), StoreError>;
+
+    /// Outbox entries whose next attempt is due at `now`, oldest first.
+    async fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// All entries not yet done (for operators and tests).
+    async fn outbox_pending(&self) -> Result<Vec<OutboxEntry>, StoreError>;
+    async fn outbox_done(&self, id: &str) -> Result<(), StoreError>;
+    /// Records a failed attempt and when to try again.
+    async fn outbox_retry(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DocumentMeta {
+    #[schema(value_type = String)]
+    pub sha256: Sha256Hex,
+    pub size: u64,
+    pub content_type: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("document store unavailable: {0}")]
+    Unavailable(String),
+    #[error("stored bytes do not match their SHA-256 {0}")]
+    Corrupt(String),
+}
+
+/// Content-addressed documents: the key is the SHA-256 of the bytes.
+#[async_trait]
+pub trait Documents: Send + Sync + 'static {
+    /// Stores the bytes (once, however often they are put) and says what they are.
+    async fn put(&self, bytes: Bytes, content_type: &str) -> Result<DocumentMeta, DocumentError>;
+    async fn get(&self, sha256: &Sha256Hex) -> Result<Option<(DocumentMeta, Bytes)>, DocumentError>;
+    async fn meta(&self, sha256: &Sha256Hex) -> Result<Option<DocumentMeta>, DocumentError>;
+}
+
+/// An e-mail ready to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// Stable id (the outbox entry's): sending twice writes the same message.
+    pub id: String,
+    pub to_name: String,
+    pub to_email: String,
+    pub subject: String,
+    pub text: String,
+    pub date: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("mail not sent: {0}")]
+pub struct MailError(pub String);
+
+#[async_trait]
+pub trait Mailer: Send + Sync + 'static {
+    async fn send(&self, mail: &Mail) -> Result<(), MailError>;
+}
+
+/// Every `now` in the engine comes from here.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}

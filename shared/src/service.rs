@@ -1,0 +1,299 @@
+//! `execute`: the one place where commands run, whatever their source (HTTP, inbound webhook,
+//! scheduler, CLI). Load, decide, chain, commit — one atomic write — and answer from what was
+//! committed. A lost race is retried against the new state, or answered 412 when the caller
+//! pinned a version with `If-Match`.
+
+use crate::chain::Event;
+use crate::domain::{self, Command, Decided, DomainError, Enrollment, MunicipalityNumber, NewEnrollment, ProgramId};
+use crate::ports::{Clock, Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
+use crate::problem::Problem;
+use chrono::{DateTime, SubsecRound, Utc};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// How often a command is re-decided after losing a race before we give up (503).
+const MAX_ATTEMPTS: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    AlreadyExists(String),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("If-Match names version {given}, the enrollment is at version {current}")]
+    VersionMismatch { given: u64, current: u64 },
+    #[error("this Idempotency-Key was used with another request")]
+    IdempotencyKeyReused,
+    #[error("too many concurrent changes to this enrollment; try again")]
+    Busy,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ServiceError {
+    pub fn problem(&self) -> Problem {
+        let detail = self.to_string();
+        match self {
+            ServiceError::NotFound(_) => Problem::new(404, "not-found", detail),
+            ServiceError::AlreadyExists(_) => Problem::new(409, "already-exists", detail),
+            ServiceError::Domain(e) if e.is_invalid_input() => Problem::new(422, e.slug(), detail),
+            ServiceError::Domain(e) => Problem::new(409, e.slug(), detail),
+            ServiceError::VersionMismatch { .. } => Problem::new(412, "version-mismatch", detail),
+            ServiceError::IdempotencyKeyReused => Problem::new(422, "idempotency-key-reused", detail),
+            ServiceError::Busy => Problem::new(503, "busy", detail),
+            ServiceError::Store(StoreError::Conflict(_)) => Problem::new(409, "conflict", detail),
+            ServiceError::Store(StoreError::Unavailable(_)) => {
+                // The backend's message stays in the logs; the caller learns only that it failed.
+                Problem::new(
+                    503,
+                    "store-unavailable",
+                    "storage is unavailable; nothing was changed, try again",
+                )
+            }
+        }
+    }
+}
+
+/// The caller's `Idempotency-Key`, scoped to the caller, with a fingerprint of the request.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    pub scope: String,
+    pub fingerprint: String,
+}
+
+/// One command, as every source hands it to the engine.
+#[derive(Debug, Clone)]
+pub struct CommandRequest {
+    pub program: ProgramId,
+    pub number: MunicipalityNumber,
+    pub command: Command,
+    pub actor: String,
+    pub if_match: Option<u64>,
+    pub idempotency: Option<Idempotency>,
+    /// When the fact happened, if the source knows better than our clock (a case system).
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// What the caller gets back.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// Freshly committed.
+    Done(Box<Enrollment>),
+    /// The first answer to this `Idempotency-Key`, again.
+    Replayed { status: u16, body: String },
+}
+
+pub struct Engine {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    /// Woken after every commit that wrote outbox entries, so effects go out at once.
+    pub outbox_signal: Arc<Notify>,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Engine {
+            store,
+            clock,
+            outbox_signal: Arc::new(Notify::new()),
+        }
+    }
+
+    /// The engine's time, to the millisecond (what events record and hashes cover).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now().trunc_subsecs(3)
+    }
+
+    pub async fn execute(&self, req: CommandRequest) -> Result<Answer, ServiceError> {
+        if let Some(answer) = self.replay(req.idempotency.as_ref()).await? {
+            return Ok(answer);
+        }
+        let program = self
+            .store
+            .program(&req.program)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("program {}", req.program)))?;
+        for _ in 0..MAX_ATTEMPTS {
+            let current = self.load(&req.program, &req.number).await?;
+            if let Some(given) = req.if_match.filter(|v| *v != current.version) {
+                return self
+                    .refuse(
+                        &req,
+                        ServiceError::VersionMismatch {
+                            given,
+                            current: current.version,
+                        },
+                    )
+                    .await;
+            }
+            let now = self.now();
+            let decided = match domain::decide(&program, &current, &req.command, now) {
+                Ok(d) => d,
+                Err(e) => return self.refuse(&req, e.into()).await,
+            };
+            let commit = build_commit(
+                current.version,
+                decided,
+                &req.actor,
+                req.occurred_at.unwrap_or(now),
+                now,
+                req.idempotency.as_ref(),
+                200,
+            );
+            let enrollment = commit.enrollment.clone();
+            match self.store.commit(commit).await {
+                Ok(()) => {
+                    self.outbox_signal.notify_one();
+                    return Ok(Answer::Done(Box::new(enrollment)));
+                }
+                Err(StoreError::Conflict(_)) => {
+                    if let Some(answer) = self.replay(req.idempotency.as_ref()).await? {
+                        return Ok(answer);
+                    }
+                    // Someone else committed first: decide again against what they wrote.
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ServiceError::Busy)
+    }
+
+    /// Enrolls a municipality: version 1 in `option_held`, one `enrollment.created` event.
+    pub async fn enroll(
+        &self,
+        program: &ProgramId,
+        new: NewEnrollment,
+        actor: &str,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Answer, ServiceError> {
+        if let Some(answer) = self.replay(idempotency.as_ref()).await? {
+            return Ok(answer);
+        }
+        let program = self
+            .store
+            .program(program)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("program {program}")))?;
+        let now = self.now();
+        let number = new.number.clone();
+        let decided = domain::enroll(&program, new, now);
+        let commit = build_commit(0, decided, actor, now, now, idempotency.as_ref(), 201);
+        let enrollment = commit.enrollment.clone();
+        match self.store.commit(commit).await {
+            Ok(()) => Ok(Answer::Done(Box::new(enrollment))),
+            Err(StoreError::Conflict(_)) => match self.replay(idempotency.as_ref()).await? {
+                Some(answer) => Ok(answer),
+                None => Err(ServiceError::AlreadyExists(format!(
+                    "municipality {number} is already enrolled in program {}",
+                    program.id
+                ))),
+            },
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn load(&self, program: &ProgramId, number: &MunicipalityNumber) -> Result<Enrollment, ServiceError> {
+        self.store
+            .enrollment(program, number)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("municipality {number} in program {program}")))
+    }
+
+    async fn replay(&self, idempotency: Option<&Idempotency>) -> Result<Option<Answer>, ServiceError> {
+        let Some(idem) = idempotency else {
+            return Ok(None);
+        };
+        match self.store.idempotency(&idem.scope).await? {
+            None => Ok(None),
+            Some(rec) if rec.fingerprint == idem.fingerprint => Ok(Some(Answer::Replayed {
+                status: rec.status,
+                body: rec.body,
+            })),
+            Some(_) => Err(ServiceError::IdempotencyKeyReused),
+        }
+    }
+
+    /// A refused command changes nothing, but its answer is kept for its `Idempotency-Key`
+    /// so that a retry hears the same thing, as the contract promises.
+    async fn refuse(&self, req: &CommandRequest, err: ServiceError) -> Result<Answer, ServiceError> {
+        if let Some(idem) = &req.idempotency {
+            let problem = err.problem();
+            let record = IdempotencyRecord {
+                scope: idem.scope.clone(),
+                fingerprint: idem.fingerprint.clone(),
+                status: problem.status,
+                body: problem.to_json(),
+                created_at: self.now(),
+            };
+            self.store.put_idempotency(&record).await?;
+            // Another request with this key may have won the race to record first.
+            if let Some(answer) = self.replay(Some(idem)).await? {
+                return Ok(answer);
+            }
+        }
+        Err(err)
+    }
+}
+
+/// Chains the decided events onto the enrollment's history and turns effects into outbox
+/// entries, all into one `Commit`.
+fn build_commit(
+    expected_version: u64,
+    decided: Decided,
+    actor: &str,
+    occurred_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    idempotency: Option<&Idempotency>,
+    status: u16,
+) -> Commit {
+    let mut enrollment = decided.enrollment;
+    let mut events = Vec::with_capacity(decided.events.len());
+    for new in decided.events {
+        let seq = enrollment.last_seq + 1;
+        let event = Event::chained(
+            seq,
+            new.event_type,
+            occurred_at,
+            now,
+            actor,
+            new.data,
+            &enrollment.head_hash,
+        );
+        enrollment.last_seq = seq;
+        enrollment.head_hash = event.hash.clone();
+        events.push(event);
+    }
+    let outbox = decided
+        .effects
+        .into_iter()
+        .enumerate()
+        .map(|(i, effect)| OutboxEntry {
+            id: format!(
+                "{}/{}/{}/{}",
+                enrollment.program, enrollment.number, enrollment.version, i
+            ),
+            effect,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+        })
+        .collect();
+    let idempotency = idempotency.map(|idem| IdempotencyRecord {
+        scope: idem.scope.clone(),
+        fingerprint: idem.fingerprint.clone(),
+        status,
+        body: serde_json::to_string(&enrollment).expect("enrollments serialize"),
+        created_at: now,
+    });
+    Commit {
+        expected_version,
+        enrollment,
+        events,
+        outbox,
+        idempotency,
+    }
+}

@@ -1,0 +1,241 @@
+//! The end-to-end harness: `spawn_app()` starts the real local assembly (embedded store, file
+//! documents, .eml outbox) on a free loopback port with a fresh data directory, and the tests
+//! talk to it over real HTTP.
+
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tempfile::TempDir;
+use tokio::sync::Notify;
+use vedtak::local::{Local, LocalConfig};
+
+pub const ADMIN: &str = "test-platform-admin-token";
+pub const PROGRAM: &str = "helseplattformen";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub data: Arc<TempDir>,
+    shutdown: Arc<Notify>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// Options for `spawn_with`.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// Start a settable clock at this RFC 3339 instant.
+    pub clock_start: Option<&'static str>,
+    /// Reuse a data directory (to test restarts).
+    pub data: Option<Arc<TempDir>>,
+    pub demo: bool,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_with(options: Options) -> TestApp {
+    let data = options
+        .data
+        .unwrap_or_else(|| Arc::new(tempfile::tempdir().expect("temp dir")));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let time_travel = options
+        .clock_start
+        .map(|t| chrono::DateTime::parse_from_rfc3339(t).expect("clock start").to_utc());
+    let local = Local::open(LocalConfig {
+        data_dir: data.path().to_path_buf(),
+        base_url: address.clone(),
+        admin_token: Some(ADMIN.into()),
+        time_travel,
+        mail_from: "vedtak <noreply@vedtak.invalid>".into(),
+        demo: options.demo,
+    })
+    .await
+    .expect("local server starts");
+    local.spawn_background();
+    let shutdown = local.shutdown.clone();
+    let router = local.router();
+    let stop = shutdown.clone();
+    let server = tokio::spawn(async move {
+        axum_serve(listener, router, stop).await;
+    });
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        data,
+        shutdown,
+        server,
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: vedtak::http::Router, stop: Arc<Notify>) {
+    vedtak::http::serve(listener, router, async move { stop.notified().await })
+        .await
+        .expect("server runs");
+}
+
+impl TestApp {
+    /// Stops the server and waits until it has let go of the data directory.
+    pub async fn stop(self) -> Arc<TempDir> {
+        self.shutdown.notify_waiters();
+        let _ = self.server.await;
+        // Background tasks hold the store; give them a moment to see the shutdown.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        self.data
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data.path().join("outbox")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post(&self, key: &str, path: &str, body: Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, key: &str, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates the program with the given deadline date; returns a program admin key.
+    pub async fn create_program(&self, deadline: &str) -> String {
+        let r = self.post(ADMIN, "/v1/programs", program_body(PROGRAM, deadline)).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+        self.new_key(ADMIN, json!({"role": "program_admin"})).await
+    }
+
+    pub async fn new_key(&self, by: &str, body: Value) -> String {
+        let r = self.post(by, &format!("/v1/programs/{PROGRAM}/keys"), body).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+        r.json::<Value>().await.unwrap()["key"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn enroll(&self, key: &str, number: &str, name: &str) -> Value {
+        let r = self
+            .post(
+                key,
+                &format!("/v1/programs/{PROGRAM}/municipalities"),
+                municipality_body(number, name),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+        r.json().await.unwrap()
+    }
+
+    /// Runs a command and returns the raw response.
+    pub async fn command(&self, key: &str, number: &str, command: &str, body: Value) -> Response {
+        self.post(
+            key,
+            &format!("/v1/programs/{PROGRAM}/municipalities/{number}/{command}"),
+            body,
+        )
+        .await
+    }
+
+    /// Runs a command that must succeed; returns the enrollment.
+    pub async fn ok(&self, key: &str, number: &str, command: &str, body: Value) -> Value {
+        let r = self.command(key, number, command, body).await;
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{command} on {number}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub async fn events(&self, key: &str, number: &str) -> Vec<Value> {
+        let r = self
+            .get(key, &format!("/v1/programs/{PROGRAM}/municipalities/{number}/events"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json::<Value>().await.unwrap()["items"].as_array().unwrap().clone()
+    }
+
+    /// Moves the server's clock (needs `clock_start`).
+    pub async fn set_clock(&self, now: &str) -> Response {
+        self.client
+            .put(self.url("/v1/clock"))
+            .bearer_auth(ADMIN)
+            .json(&json!({ "now": now }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The .eml files in the outbox, waiting up to two seconds for `at_least` of them.
+    pub async fn outbox(&self, at_least: usize) -> Vec<String> {
+        for _ in 0..40 {
+            let mails = read_eml(&self.outbox_dir());
+            if mails.len() >= at_least {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        read_eml(&self.outbox_dir())
+    }
+}
+
+fn read_eml(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    files.sort();
+    files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+pub fn program_body(id: &str, deadline: &str) -> Value {
+    json!({
+        "id": id,
+        "name": "Helseplattformen",
+        "counterparty": {"name": "Helseplattformen AS", "org_number": "998877601"},
+        "option_deadline": deadline,
+        "counterparty_signer": {"name": "Torbjørg Vanvik", "email": "ceo@helseplattformen.example", "title": "Administrerende direktør"}
+    })
+}
+
+pub fn municipality_body(number: &str, name: &str) -> Value {
+    json!({
+        "number": number,
+        "name": name,
+        "contact": {"name": format!("Kontakt {name}"), "email": format!("post@{number}.kommune.example")},
+        "director": {"name": format!("Direktør {name}"), "email": format!("direktor@{number}.kommune.example"), "title": "Kommunedirektør"}
+    })
+}
+
+/// A lawful, adopted vote dated `date`.
+pub fn adopted_vote(date: &str) -> Value {
+    json!({"body": "kommunestyre", "date": date, "case_number": "2021/1234", "members": 27, "present": 25, "votes_for": 25, "votes_against": 0})
+}
+
+pub fn meeting(date: &str) -> Value {
+    json!({"body": "kommunestyre", "date": date, "case_number": "2021/1234"})
+}
+
+/// Today's date in Oslo (for decisions dated today against the real clock).
+pub fn today() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+        .to_string()
+}
