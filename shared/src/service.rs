@@ -11,8 +11,11 @@ use chrono::{DateTime, SubsecRound, Utc};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
-/// How often a command is re-decided after losing a race before we give up (503).
-const MAX_ATTEMPTS: usize = 8;
+/// How often a command is re-decided after losing a race to another process before we give up
+/// (503). Within one process commands on one enrollment queue on a lock and never race.
+const MAX_ATTEMPTS: u32 = 10;
+/// Independent locks; enrollments share one only by hash collision, which merely queues them.
+const LOCK_STRIPES: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -90,15 +93,27 @@ pub struct Engine {
     pub clock: Arc<dyn Clock>,
     /// Woken after every commit that wrote outbox entries, so effects go out at once.
     pub outbox_signal: Arc<Notify>,
+    locks: Vec<tokio::sync::Mutex<()>>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        let locks = (0..LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect();
         Engine {
             store,
             clock,
             outbox_signal: Arc::new(Notify::new()),
+            locks,
         }
+    }
+
+    /// The in-process lock for one enrollment: concurrent commands on it wait their turn
+    /// instead of all losing the optimistic race but one.
+    fn lock_for(&self, program: &ProgramId, number: &MunicipalityNumber) -> &tokio::sync::Mutex<()> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (program, number).hash(&mut hasher);
+        &self.locks[(hasher.finish() as usize) % LOCK_STRIPES]
     }
 
     /// The engine's time, to the millisecond (what events record and hashes cover).
@@ -115,7 +130,11 @@ impl Engine {
             .program(&req.program)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("program {}", req.program)))?;
-        for _ in 0..MAX_ATTEMPTS {
+        let _turn = self.lock_for(&req.program, &req.number).lock().await;
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                backoff(attempt).await;
+            }
             let current = self.load(&req.program, &req.number).await?;
             if let Some(given) = req.if_match.filter(|v| *v != current.version) {
                 return self
@@ -236,6 +255,18 @@ impl Engine {
         }
         Err(err)
     }
+}
+
+/// A short, jittered pause before deciding again after losing a race to another process, so
+/// that racers spread out instead of colliding again.
+async fn backoff(attempt: u32) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let ceiling_ms = 2u64 << attempt.min(6);
+    let ms = u64::from(nanos) % ceiling_ms + 1;
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
 
 /// Chains the decided events onto the enrollment's history and turns effects into outbox
