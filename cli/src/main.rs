@@ -1,5 +1,6 @@
 //! `vedtak`: run the engine locally, and the tools around it.
 
+mod check;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,8 @@ struct Cli {
 enum Command {
     /// Run everything in one process on an embedded store.
     Serve(serve::ServeArgs),
+    /// Re-verify every enrollment's hash-chained history in a data directory.
+    Check(check::CheckArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -28,9 +31,14 @@ fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve::run(args)),
+        Command::Check(args) => {
+            let code = runtime.block_on(check::run(args))?;
+            std::process::exit(code)
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod dispatch;
 pub mod domain;
 pub mod http;
+pub mod integrity;
 pub mod local;
 pub mod mail;
 pub mod ports;

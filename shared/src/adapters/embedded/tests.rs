@@ -100,3 +100,60 @@ async fn of_two_commits_on_the_same_version_exactly_one_wins() {
         "and the chain is unbroken"
     );
 }
+
+/// Rewrites one stored event's JSON in place, as someone with access to the file could.
+fn tamper_event(store: &EmbeddedStore, key: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+    use redb::ReadableTable;
+    let txn = store.db.begin_write().unwrap();
+    {
+        let mut table = txn.open_table(EVENTS).unwrap();
+        let mut value: serde_json::Value = serde_json::from_slice(table.get(key).unwrap().unwrap().value()).unwrap();
+        edit(&mut value);
+        let bytes = serde_json::to_vec(&value).unwrap();
+        table.insert(key, bytes.as_slice()).unwrap();
+    }
+    txn.commit().unwrap();
+}
+
+async fn store_with_history(dir: &std::path::Path) -> EmbeddedStore {
+    let store = EmbeddedStore::open(dir).unwrap();
+    store.create_program(&program("tamper")).await.unwrap();
+    let c1 = next_commit("tamper", "5027", None, 1);
+    let c2 = next_commit("tamper", "5027", Some(&c1.enrollment), 2);
+    let c3 = next_commit("tamper", "5027", Some(&c2.enrollment), 3);
+    for c in [c1, c2, c3] {
+        store.commit(c).await.unwrap();
+    }
+    store
+}
+
+#[tokio::test]
+async fn editing_one_stored_event_is_detected_by_the_integrity_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_history(dir.path()).await;
+    let reports = crate::integrity::check_store(&store).await.unwrap();
+    assert!(reports.iter().all(|r| r.is_intact()), "{reports:?}");
+
+    tamper_event(&store, &format!("tamper/5027/{:020}", 2), |e| {
+        e["actor"] = "someone-else".into()
+    });
+    let reports = crate::integrity::check_store(&store).await.unwrap();
+    let problem = reports[0].problem.as_deref().expect("the edit is detected");
+    assert!(problem.starts_with("event 2 (seq 2): content changed"), "{problem}");
+}
+
+#[tokio::test]
+async fn deleting_the_last_stored_event_is_detected_by_the_integrity_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_history(dir.path()).await;
+    let last = store.events(&pid("tamper"), &num("5027")).await.unwrap().len();
+    let txn = store.db.begin_write().unwrap();
+    txn.open_table(EVENTS)
+        .unwrap()
+        .remove(format!("tamper/5027/{last:020}").as_str())
+        .unwrap();
+    txn.commit().unwrap();
+    let reports = crate::integrity::check_store(&store).await.unwrap();
+    let problem = reports[0].problem.as_deref().expect("the deletion is detected");
+    assert!(problem.contains("events are missing"), "{problem}");
+}
