@@ -31,6 +31,21 @@ pub struct Options {
     pub demo: bool,
 }
 
+/// A time-travelling server at `clock_start` with the program (deadline 2021-10-31) and these
+/// municipalities enrolled; returns the server and a program admin key.
+pub async fn spawn_program(clock_start: &'static str, municipalities: &[(&str, &str)]) -> (TestApp, String) {
+    let app = spawn_with(Options {
+        clock_start: Some(clock_start),
+        ..Default::default()
+    })
+    .await;
+    let key = app.create_program("2021-10-31").await;
+    for (number, name) in municipalities {
+        app.enroll(&key, number, name).await;
+    }
+    (app, key)
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_with(Options::default()).await
 }

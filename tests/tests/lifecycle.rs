@@ -6,13 +6,7 @@ use vedtak_tests::*;
 const START: &str = "2021-02-15T09:00:00+01:00";
 
 async fn app() -> (TestApp, String) {
-    let app = spawn_with(Options {
-        clock_start: Some(START),
-        ..Default::default()
-    })
-    .await;
-    let key = app.create_program("2021-10-31").await;
-    (app, key)
+    spawn_program(START, &[]).await
 }
 
 #[tokio::test]

@@ -4,13 +4,7 @@ use serde_json::{json, Value};
 use vedtak_tests::*;
 
 async fn app() -> (TestApp, String) {
-    let app = spawn_with(Options {
-        clock_start: Some("2021-03-01T12:00:00+01:00"),
-        ..Default::default()
-    })
-    .await;
-    let key = app.create_program("2021-10-31").await;
-    app.enroll(&key, "5027", "Midtre Gauldal").await;
+    let (app, key) = spawn_program("2021-03-01T12:00:00+01:00", &[("5027", "Midtre Gauldal")]).await;
     app.ok(&key, "5027", "notice", json!({})).await;
     (app, key)
 }
