@@ -24,32 +24,49 @@ pub fn backoff(attempts: u32) -> Duration {
     Duration::seconds(seconds.min(3600))
 }
 
+/// What became of one outbox entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    Done,
+    /// The effect failed; the entry waits for its next attempt.
+    WillRetry,
+}
+
 impl Dispatcher {
     /// Performs every entry that is due now; returns how many succeeded.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
         let now = self.clock.now();
-        let due = self.store.outbox_due(now, BATCH).await?;
         let mut done = 0;
-        for entry in due {
-            match self.perform(&entry).await {
-                Ok(()) => {
-                    self.store.outbox_done(&entry.id).await?;
-                    done += 1;
-                }
-                Err(error) => {
-                    let attempts = entry.attempts + 1;
-                    tracing::warn!(entry = %entry.id, attempts, %error, "effect failed; will retry");
-                    let retry = OutboxEntry {
-                        attempts,
-                        next_attempt_at: self.clock.now() + backoff(attempts),
-                        last_error: Some(error),
-                        ..entry
-                    };
-                    self.store.outbox_retry(&retry).await?;
-                }
+        for entry in self.store.outbox_due(now, BATCH).await? {
+            if self.handle(entry).await? == Handled::Done {
+                done += 1;
             }
         }
         Ok(done)
+    }
+
+    /// Performs one entry and records the outcome: removed when done, rescheduled with a
+    /// growing delay when the effect failed. Only a failing store is an error, so a caller
+    /// (the stream function) can tell "try this record again" from "it is taken care of".
+    pub async fn handle(&self, entry: OutboxEntry) -> Result<Handled, StoreError> {
+        match self.perform(&entry).await {
+            Ok(()) => {
+                self.store.outbox_done(&entry.id).await?;
+                Ok(Handled::Done)
+            }
+            Err(error) => {
+                let attempts = entry.attempts + 1;
+                tracing::warn!(entry = %entry.id, attempts, %error, "effect failed; will retry");
+                let retry = OutboxEntry {
+                    attempts,
+                    next_attempt_at: self.clock.now() + backoff(attempts),
+                    last_error: Some(error),
+                    ..entry
+                };
+                self.store.outbox_retry(&retry).await?;
+                Ok(Handled::WillRetry)
+            }
+        }
     }
 
     async fn perform(&self, entry: &OutboxEntry) -> Result<(), String> {

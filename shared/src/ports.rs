@@ -76,6 +76,21 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Enrollment>, StoreError>;
     /// Enrollments of one program, ordered by municipality number.
     async fn enrollments(&self, program: &ProgramId) -> Result<Vec<Enrollment>, StoreError>;
+    /// Enrollments whose option is still open (not exercised, not terminal) and whose deadline
+    /// has passed at `now`: what the sweep lapses. The default walks every program, which is
+    /// fine for a local store; a backend with an index by deadline answers without a scan.
+    async fn open_past_deadline(&self, now: DateTime<Utc>) -> Result<Vec<(ProgramId, MunicipalityNumber)>, StoreError> {
+        let mut due = Vec::new();
+        for program in self.programs().await? {
+            for e in self.enrollments(&program.id).await? {
+                if e.state.is_before_exercise() && crate::domain::deadline::has_passed(e.option_deadline, now) {
+                    due.push((e.program, e.number));
+                }
+            }
+        }
+        Ok(due)
+    }
+
     /// The whole history of one enrollment, ordered by `seq`.
     async fn events(&self, program: &ProgramId, number: &MunicipalityNumber) -> Result<Vec<Event>, StoreError>;
 
@@ -113,9 +128,31 @@ pub enum DocumentError {
     Corrupt(String),
 }
 
+/// Where and how a client uploads a large document itself (straight to S3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PresignedUpload {
+    pub url: String,
+    pub method: String,
+    /// Headers the upload must carry exactly (content type, SHA-256 checksum).
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Content-addressed documents: the key is the SHA-256 of the bytes.
 #[async_trait]
 pub trait Documents: Send + Sync + 'static {
+    /// A URL to upload the document with this SHA-256 directly, bound to that checksum so the
+    /// store refuses other bytes. `None` where the backend has no such thing (local mode).
+    async fn presign_upload(
+        &self,
+        _sha256: &Sha256Hex,
+        _content_type: &str,
+        _size: u64,
+        _expires_in: std::time::Duration,
+    ) -> Result<Option<PresignedUpload>, DocumentError> {
+        Ok(None)
+    }
+
     /// Stores the bytes (once, however often they are put) and says what they are.
     async fn put(&self, bytes: Bytes, content_type: &str) -> Result<DocumentMeta, DocumentError>;
     async fn get(&self, sha256: &Sha256Hex) -> Result<Option<(DocumentMeta, Bytes)>, DocumentError>;

