@@ -1,5 +1,6 @@
 //! `vedtak`: run the engine locally, and the tools around it.
 
+mod aws_init;
 mod check;
 mod serve;
 
@@ -22,6 +23,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Re-verify every enrollment's hash-chained history in a data directory.
     Check(check::CheckArgs),
+    /// Create the DynamoDB table and S3 bucket (as template.yaml defines them) where missing,
+    /// and the first platform admin key.
+    AwsInit,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -36,6 +40,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve::run(args)),
+        Command::AwsInit => runtime.block_on(aws_init::run()),
         Command::Check(args) => {
             let code = runtime.block_on(check::run(args))?;
             std::process::exit(code)

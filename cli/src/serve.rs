@@ -2,9 +2,19 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use vedtak::local::{Local, LocalConfig};
+use vedtak::aws::AwsConfig;
+use vedtak::local::{Backend, Local, LocalConfig};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BackendKind {
+    /// An embedded store in --data-dir.
+    Embedded,
+    /// DynamoDB, S3 and SES from VEDTAK_TABLE, VEDTAK_BUCKET and the AWS environment (for
+    /// local work against emulators such as DynamoDB Local and moto).
+    Aws,
+}
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -14,6 +24,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
+    /// Where state lives.
+    #[arg(long, value_enum, default_value = "embedded")]
+    backend: BackendKind,
     /// Where the embedded store, documents and outbox live.
     #[arg(long, default_value = "./data")]
     data_dir: PathBuf,
@@ -46,12 +59,30 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let time_travel = args
         .allow_time_travel
         .then(|| args.clock_start.map(|t| t.with_timezone(&Utc)).unwrap_or_else(Utc::now));
+    let (backend, place) = match args.backend {
+        BackendKind::Embedded => {
+            let place = format!("data in {}", args.data_dir.display());
+            (
+                Backend::Embedded {
+                    data_dir: args.data_dir.clone(),
+                    mail_from: args.mail_from,
+                },
+                place,
+            )
+        }
+        BackendKind::Aws => {
+            let mut aws = AwsConfig::from_env()?;
+            aws.base_url = base_url.clone();
+            aws.mail_from = args.mail_from;
+            let place = format!("table {}, bucket {}", aws.table, aws.bucket);
+            (Backend::Aws(aws), place)
+        }
+    };
     let config = LocalConfig {
-        data_dir: args.data_dir.clone(),
+        backend,
         base_url: base_url.clone(),
         admin_token,
         time_travel,
-        mail_from: args.mail_from,
         demo: args.demo,
     };
     let local = Local::open(config).await?;
@@ -60,7 +91,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         println!("Platform admin key (shown once, keep it safe): {key}");
     }
     local.spawn_background();
-    println!("vedtak listening on {base_url} (data in {})", args.data_dir.display());
+    println!("vedtak listening on {base_url} ({place})");
     let shutdown = local.shutdown.clone();
     vedtak::http::serve(listener, local.router(), async move {
         stop_signal().await;

@@ -5,6 +5,7 @@
 
 pub mod adapters;
 pub mod auth;
+pub mod aws;
 pub mod canonical;
 pub mod chain;
 pub mod clock;
@@ -18,4 +19,6 @@ pub mod mail;
 pub mod ports;
 pub mod problem;
 pub mod service;
+pub mod stream;
 pub mod sweep;
+pub mod telemetry;

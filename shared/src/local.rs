@@ -1,12 +1,14 @@
-//! Local mode: the whole product in one process on the embedded store. `vedtak serve` and the
-//! end-to-end tests assemble it through this one function, so the tests run what users run.
+//! Local mode: the whole product in one process, on the embedded store or (for work against
+//! emulators) on the AWS backend. `vedtak serve` and the end-to-end tests assemble it through this
+//! one function, so the tests run what users run.
 
 use crate::adapters::{embedded::EmbeddedStore, eml::EmlMailer, files::FileDocuments};
 use crate::auth::{generate_key, hash_key, ApiKey, Role};
+use crate::aws::{AwsBackend, AwsConfig};
 use crate::clock::{SystemClock, TravelClock};
 use crate::dispatch::Dispatcher;
 use crate::http::{router, AppState};
-use crate::ports::{Clock, Store, StoreError};
+use crate::ports::{Clock, Documents, Mailer, Store, StoreError};
 use crate::service::Engine;
 use crate::sweep;
 use axum::Router;
@@ -18,14 +20,25 @@ use tokio::sync::Notify;
 /// The stored id of the platform admin key that `vedtak serve` creates at first start.
 pub const FIRST_ADMIN_KEY_ID: &str = "platform";
 
+/// Where state, documents and e-mail go.
+#[derive(Clone)]
+pub enum Backend {
+    /// redb in `data_dir/vedtak.redb`, documents in `data_dir/documents`, e-mails as `.eml`
+    /// files in `data_dir/outbox`.
+    Embedded { data_dir: PathBuf, mail_from: String },
+    /// DynamoDB, S3 and SES (or their local stand-ins) from the environment.
+    Aws(AwsConfig),
+    /// The same, with clients already built.
+    AwsWith(Box<AwsBackend>),
+}
+
 pub struct LocalConfig {
-    pub data_dir: PathBuf,
+    pub backend: Backend,
     pub base_url: String,
     /// `VEDTAK_ADMIN_TOKEN`: a platform admin key that is never stored.
     pub admin_token: Option<String>,
     /// `Some(start)` with `--allow-time-travel`.
     pub time_travel: Option<DateTime<Utc>>,
-    pub mail_from: String,
     /// Load the demo program (`--demo`).
     pub demo: bool,
 }
@@ -50,11 +63,7 @@ pub enum StartError {
 
 impl Local {
     pub async fn open(config: LocalConfig) -> Result<Local, StartError> {
-        let dir = &config.data_dir;
-        std::fs::create_dir_all(dir).map_err(|e| StartError::DataDir(dir.clone(), e))?;
-        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::open(dir)?);
-        let documents = Arc::new(FileDocuments::new(dir.join("documents")));
-        let mailer = Arc::new(EmlMailer::new(dir.join("outbox"), config.mail_from.clone()));
+        let (store, documents, mailer) = adapters(&config.backend).await?;
         let travel = config
             .time_travel
             .map(|start| Arc::new(TravelClock::starting_at(start)));
@@ -120,8 +129,28 @@ impl Local {
     }
 }
 
+type Adapters = (Arc<dyn Store>, Arc<dyn Documents>, Arc<dyn Mailer>);
+
+async fn adapters(backend: &Backend) -> Result<Adapters, StartError> {
+    Ok(match backend {
+        Backend::Embedded { data_dir, mail_from } => {
+            std::fs::create_dir_all(data_dir).map_err(|e| StartError::DataDir(data_dir.clone(), e))?;
+            (
+                Arc::new(EmbeddedStore::open(data_dir)?),
+                Arc::new(FileDocuments::new(data_dir.join("documents"))),
+                Arc::new(EmlMailer::new(data_dir.join("outbox"), mail_from.clone())),
+            )
+        }
+        Backend::Aws(config) => {
+            let aws = AwsBackend::connect(config.clone()).await;
+            (aws.store, aws.documents, aws.mailer)
+        }
+        Backend::AwsWith(aws) => (aws.store.clone(), aws.documents.clone(), aws.mailer.clone()),
+    })
+}
+
 /// Creates the platform admin key at the first start; `None` if one exists already.
-async fn first_admin_key(engine: &Engine) -> Result<Option<String>, StartError> {
+pub async fn first_admin_key(engine: &Engine) -> Result<Option<String>, StartError> {
     if engine.store.api_key(FIRST_ADMIN_KEY_ID).await?.is_some() {
         return Ok(None);
     }

@@ -2,13 +2,16 @@
 //! documents, .eml outbox) on a free loopback port with a fresh data directory, and the tests
 //! talk to it over real HTTP.
 
+pub mod dynamodb_local;
+pub mod moto;
+
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tempfile::TempDir;
 use tokio::sync::Notify;
-use vedtak::local::{Local, LocalConfig};
+use vedtak::local::{Backend, Local, LocalConfig};
 
 pub const ADMIN: &str = "test-platform-admin-token";
 pub const PROGRAM: &str = "helseplattformen";
@@ -62,11 +65,13 @@ pub async fn spawn_with(options: Options) -> TestApp {
         .clock_start
         .map(|t| chrono::DateTime::parse_from_rfc3339(t).expect("clock start").to_utc());
     let local = Local::open(LocalConfig {
-        data_dir: data.path().to_path_buf(),
+        backend: Backend::Embedded {
+            data_dir: data.path().to_path_buf(),
+            mail_from: "vedtak <noreply@vedtak.invalid>".into(),
+        },
         base_url: address.clone(),
         admin_token: Some(ADMIN.into()),
         time_travel,
-        mail_from: "vedtak <noreply@vedtak.invalid>".into(),
         demo: options.demo,
     })
     .await

@@ -3,12 +3,12 @@
 //! `contract` is the test suite every `Store` and `Documents` adapter must pass, so a new backend
 //! (DynamoDB, S3) is held to exactly the same semantics as the embedded one.
 
+pub mod aws_schema;
 pub mod contract;
+pub mod dynamodb;
 pub mod embedded;
 pub mod eml;
 pub mod files;
 pub mod memory;
-pub mod aws_schema;
-pub mod dynamodb;
 pub mod s3;
 pub mod ses;

@@ -89,3 +89,47 @@ pub async fn download(
     ];
     Ok((headers, bytes).into_response())
 }
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadIn {
+    /// SHA-256 of the bytes to be uploaded; the upload is refused for any other bytes.
+    pub sha256: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+/// How long a presigned upload URL stays valid.
+const UPLOAD_URL_LIFETIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// S3 takes at most 5 GiB in one PUT.
+const MAX_DIRECT_UPLOAD: u64 = 5 * 1024 * 1024 * 1024;
+
+/// A presigned PUT for uploading a large document straight to storage (AWS only), bound to
+/// its SHA-256 so that no other bytes can be stored under that name.
+#[utoipa::path(post, path = "/v1/documents/uploads", tag = "documents", request_body = UploadIn,
+    responses((status = 201, body = crate::ports::PresignedUpload), (status = 404, description = "local mode: upload with POST /v1/documents", body = crate::problem::Problem)))]
+pub async fn presign(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    body: super::extract::ApiJson<UploadIn>,
+) -> Result<impl IntoResponse, AppError> {
+    let input = body.value;
+    let sha = Sha256Hex::parse(&input.sha256).map_err(|e| AppError::invalid("sha256", e))?;
+    if input.size == 0 || input.size > MAX_DIRECT_UPLOAD {
+        return Err(AppError::invalid("size", "between 1 byte and 5 GiB"));
+    }
+    let mut headers = HeaderMap::new();
+    let content_type = header::HeaderValue::from_str(&input.content_type)
+        .map_err(|_| AppError::invalid("content_type", "a media type such as application/pdf"))?;
+    headers.insert(header::CONTENT_TYPE, content_type);
+    let content_type = self::content_type(&headers)
+        .map_err(|_| AppError::invalid("content_type", "a media type such as application/pdf"))?;
+    let upload = state
+        .documents
+        .presign_upload(&sha, &content_type, input.size, UPLOAD_URL_LIFETIME)
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found("direct uploads exist only on the AWS backend; upload with POST /v1/documents")
+        })?;
+    Ok((StatusCode::CREATED, Json(upload)))
+}

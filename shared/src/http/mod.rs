@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/programs/{pid}/municipalities/{n}", get(enrollments::get))
         .route("/v1/programs/{pid}/municipalities/{n}/events", get(enrollments::events))
         .merge(commands::routes())
+        .route("/v1/documents/uploads", post(documents::presign))
         .route("/v1/clock", get(clock::get).put(clock::put))
         .route("/v1/openapi.json", get(openapi::serve))
         .layer(DefaultBodyLimit::max(JSON_LIMIT));

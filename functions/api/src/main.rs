@@ -1,0 +1,24 @@
+//! The API function: the very same axum router as `vedtak serve`, behind API Gateway.
+//! Configuration is read and clients are built once, outside the handler.
+
+use std::sync::Arc;
+use vedtak::aws::{AwsBackend, AwsConfig};
+use vedtak::clock::SystemClock;
+use vedtak::http::{router, AppState};
+use vedtak::service::Engine;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vedtak::telemetry::init_json();
+    let config = AwsConfig::from_env()?;
+    let backend = AwsBackend::connect(config).await;
+    let state = AppState {
+        engine: Arc::new(Engine::new(backend.store.clone(), Arc::new(SystemClock))),
+        documents: backend.documents.clone(),
+        travel: None, // never on AWS: the clock cannot be moved
+        admin_token_hash: None,
+        dispatcher: None, // effects are performed by the stream function
+        base_url: backend.config.base_url.clone(),
+    };
+    lambda_http::run(router(state)).await
+}

@@ -1,0 +1,33 @@
+//! The scheduler function, run every minute by EventBridge Scheduler: the deadline sweep, then
+//! the outbox entries whose retry has come due.
+
+use lambda_runtime::{service_fn, LambdaEvent};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use vedtak::aws::{AwsBackend, AwsConfig};
+use vedtak::clock::SystemClock;
+use vedtak::dispatch::Dispatcher;
+use vedtak::service::Engine;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    vedtak::telemetry::init_json();
+    let backend = AwsBackend::connect(AwsConfig::from_env()?).await;
+    let clock = Arc::new(SystemClock);
+    let engine = Arc::new(Engine::new(backend.store.clone(), clock.clone()));
+    let dispatcher = Arc::new(Dispatcher {
+        store: backend.store.clone(),
+        mailer: backend.mailer.clone(),
+        clock,
+    });
+    lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| {
+        let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+        async move {
+            let report = vedtak::sweep::sweep(&engine, engine.now()).await?;
+            let retried = dispatcher.run_once().await?;
+            tracing::info!(lapsed = report.lapsed, retried, "sweep done");
+            Ok::<Value, lambda_runtime::Error>(json!({ "lapsed": report.lapsed, "effects_done": retried }))
+        }
+    }))
+    .await
+}
