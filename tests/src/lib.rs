@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tempfile::TempDir;
 use tokio::sync::Notify;
+use vedtak::aws::{AwsBackend, AwsConfig};
 use vedtak::local::{Backend, Local, LocalConfig};
 
 pub const ADMIN: &str = "test-platform-admin-token";
@@ -20,6 +21,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub data: Arc<TempDir>,
+    /// Set on the AWS backend: its table, bucket and clients (pointed at the emulators).
+    pub aws: Option<AwsBackend>,
     shutdown: Arc<Notify>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -32,13 +35,27 @@ pub struct Options {
     /// Reuse a data directory (to test restarts).
     pub data: Option<Arc<TempDir>>,
     pub demo: bool,
+    /// Run on the AWS backend against DynamoDB Local and moto, with a fresh table and bucket
+    /// (or `aws_backend`'s, to share them between two servers).
+    pub aws: bool,
+    pub aws_backend: Option<AwsBackend>,
 }
 
 /// A time-travelling server at `clock_start` with the program (deadline 2021-10-31) and these
 /// municipalities enrolled; returns the server and a program admin key.
 pub async fn spawn_program(clock_start: &'static str, municipalities: &[(&str, &str)]) -> (TestApp, String) {
+    spawn_program_on(false, clock_start, municipalities).await
+}
+
+/// `spawn_program`, on the AWS backend when `aws`.
+pub async fn spawn_program_on(
+    aws: bool,
+    clock_start: &'static str,
+    municipalities: &[(&str, &str)],
+) -> (TestApp, String) {
     let app = spawn_with(Options {
         clock_start: Some(clock_start),
+        aws,
         ..Default::default()
     })
     .await;
@@ -64,11 +81,20 @@ pub async fn spawn_with(options: Options) -> TestApp {
     let time_travel = options
         .clock_start
         .map(|t| chrono::DateTime::parse_from_rfc3339(t).expect("clock start").to_utc());
-    let local = Local::open(LocalConfig {
-        backend: Backend::Embedded {
+    let aws = match (options.aws_backend, options.aws) {
+        (Some(backend), _) => Some(backend),
+        (None, true) => Some(fresh_aws_backend(&address).await),
+        (None, false) => None,
+    };
+    let backend = match &aws {
+        Some(aws) => Backend::AwsWith(Box::new(aws.clone())),
+        None => Backend::Embedded {
             data_dir: data.path().to_path_buf(),
             mail_from: "vedtak <noreply@vedtak.invalid>".into(),
         },
+    };
+    let local = Local::open(LocalConfig {
+        backend,
         base_url: address.clone(),
         admin_token: Some(ADMIN.into()),
         time_travel,
@@ -87,9 +113,27 @@ pub async fn spawn_with(options: Options) -> TestApp {
         address,
         client: reqwest::Client::new(),
         data,
+        aws,
         shutdown,
         server,
     }
+}
+
+/// A fresh table in DynamoDB Local and a fresh bucket in moto, made as `vedtak aws-init` makes
+/// them. The sender's display name carries the table name, so a test finds its own e-mails
+/// among everything moto has accepted.
+pub async fn fresh_aws_backend(base_url: &str) -> AwsBackend {
+    let (dynamodb, table) = dynamodb_local::fresh_table().await;
+    let (s3, bucket) = moto::fresh_bucket().await;
+    let sesv2 = moto::sesv2().await;
+    let mail_from = moto::MAIL_FROM.replacen("vedtak", &format!("vedtak {table}"), 1);
+    let config = AwsConfig {
+        table,
+        bucket,
+        base_url: base_url.into(),
+        mail_from,
+    };
+    AwsBackend::from_clients(config, dynamodb, s3, sesv2, moto::REGION.into())
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: vedtak::http::Router, stop: Arc<Notify>) {
@@ -198,16 +242,28 @@ impl TestApp {
             .unwrap()
     }
 
-    /// The .eml files in the outbox, waiting up to two seconds for `at_least` of them.
+    /// The e-mails sent (.eml files locally, what moto's SES accepted on AWS), waiting up to
+    /// two seconds for `at_least` of them.
     pub async fn outbox(&self, at_least: usize) -> Vec<String> {
         for _ in 0..40 {
-            let mails = read_eml(&self.outbox_dir());
+            let mails = self.sent().await;
             if mails.len() >= at_least {
                 return mails;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        read_eml(&self.outbox_dir())
+        self.sent().await
+    }
+
+    async fn sent(&self) -> Vec<String> {
+        match &self.aws {
+            None => read_eml(&self.outbox_dir()),
+            Some(aws) => {
+                let marker = format!("vedtak {}", aws.config.table);
+                let sent = moto::sent_emails().await.into_iter().map(|m| m.raw);
+                sent.filter(|raw| raw.contains(&marker)).collect()
+            }
+        }
     }
 }
 
@@ -258,4 +314,19 @@ pub fn today() -> String {
         .with_timezone(&chrono_tz::Europe::Oslo)
         .date_naive()
         .to_string()
+}
+
+/// Runs each scenario twice: `embedded::name` on the embedded store and `aws::name` on the AWS
+/// backend against DynamoDB Local and moto. A scenario is `async fn name(aws: bool)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($(#[$meta:meta])* async fn $name:ident($aws:ident: bool) $body:block)*) => {
+        mod embedded {
+            $(#[tokio::test] async fn $name() { super::$name(false).await })*
+        }
+        mod aws {
+            $(#[tokio::test] async fn $name() { super::$name(true).await })*
+        }
+        $($(#[$meta])* async fn $name($aws: bool) $body)*
+    };
 }

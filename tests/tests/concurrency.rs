@@ -3,17 +3,18 @@
 use serde_json::{json, Value};
 use vedtak_tests::*;
 
-async fn app() -> (TestApp, String) {
-    spawn_program("2021-03-01T12:00:00+01:00", &[("5027", "Midtre Gauldal")]).await
+async fn app(aws: bool) -> (TestApp, String) {
+    spawn_program_on(aws, "2021-03-01T12:00:00+01:00", &[("5027", "Midtre Gauldal")]).await
 }
 
 fn path(command: &str) -> String {
     format!("/v1/programs/{PROGRAM}/municipalities/5027/{command}")
 }
 
-#[tokio::test]
-async fn a_stale_if_match_is_412_and_a_current_one_is_accepted() {
-    let (app, key) = app().await;
+on_both_backends! {
+
+async fn a_stale_if_match_is_412_and_a_current_one_is_accepted(aws: bool) {
+    let (app, key) = app(aws).await;
     let r = app
         .client
         .post(app.url(&path("notice")))
@@ -38,9 +39,8 @@ async fn a_stale_if_match_is_412_and_a_current_one_is_accepted() {
     assert_eq!(r.headers()["etag"], "\"2\"");
 }
 
-#[tokio::test]
-async fn the_same_idempotency_key_and_body_returns_the_first_answer_and_changes_nothing() {
-    let (app, key) = app().await;
+async fn the_same_idempotency_key_and_body_returns_the_first_answer_and_changes_nothing(aws: bool) {
+    let (app, key) = app(aws).await;
     let send = |body: Value| {
         app.client
             .post(app.url(&path("preferences")))
@@ -71,9 +71,8 @@ async fn the_same_idempotency_key_and_body_returns_the_first_answer_and_changes_
     assert_eq!(app.events(&key, "5027").await.len(), 2);
 }
 
-#[tokio::test]
-async fn an_idempotency_key_replays_a_refusal_too() {
-    let (app, key) = app().await;
+async fn an_idempotency_key_replays_a_refusal_too(aws: bool) {
+    let (app, key) = app(aws).await;
     let send = || {
         app.client
             .post(app.url(&path("exercise")))
@@ -90,9 +89,8 @@ async fn an_idempotency_key_replays_a_refusal_too() {
     assert_eq!(again.json::<Value>().await.unwrap(), first);
 }
 
-#[tokio::test]
-async fn racing_writers_on_one_version_exactly_one_wins_and_the_history_has_no_gap() {
-    let (app, key) = app().await;
+async fn racing_writers_on_one_version_exactly_one_wins_and_the_history_has_no_gap(aws: bool) {
+    let (app, key) = app(aws).await;
     app.ok(&key, "5027", "notice", json!({})).await;
     let mut tasks = Vec::new();
     for i in 0..16 {
@@ -123,9 +121,8 @@ async fn racing_writers_on_one_version_exactly_one_wins_and_the_history_has_no_g
     vedtak::chain::verify(&events).expect("no gap, no fork");
 }
 
-#[tokio::test]
-async fn concurrent_commands_without_if_match_are_serialised_with_one_event_each() {
-    let (app, key) = app().await;
+async fn concurrent_commands_without_if_match_are_serialised_with_one_event_each(aws: bool) {
+    let (app, key) = app(aws).await;
     let mut tasks = Vec::new();
     for i in 0..20 {
         let client = app.client.clone();
@@ -149,4 +146,5 @@ async fn concurrent_commands_without_if_match_are_serialised_with_one_event_each
     let events = app.events(&key, "5027").await;
     assert_eq!(events.len(), 21);
     vedtak::chain::verify(&events).expect("versions without gaps");
+}
 }

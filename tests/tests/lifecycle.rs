@@ -5,13 +5,14 @@ use vedtak_tests::*;
 
 const START: &str = "2021-02-15T09:00:00+01:00";
 
-async fn app() -> (TestApp, String) {
-    spawn_program(START, &[]).await
+async fn app(aws: bool) -> (TestApp, String) {
+    spawn_program_on(aws, START, &[]).await
 }
 
-#[tokio::test]
-async fn a_municipality_goes_from_option_held_to_option_exercised() {
-    let (app, key) = app().await;
+on_both_backends! {
+
+async fn a_municipality_goes_from_option_held_to_option_exercised(aws: bool) {
+    let (app, key) = app(aws).await;
     let created = app.enroll(&key, "5027", "Midtre Gauldal").await;
     assert_eq!(created["state"], "option_held");
     assert_eq!(created["version"], 1);
@@ -51,9 +52,8 @@ async fn a_municipality_goes_from_option_held_to_option_exercised() {
     assert_eq!(events[0]["prev_hash"], "0".repeat(64));
 }
 
-#[tokio::test]
-async fn the_notice_is_emailed_to_the_contact_with_the_deadline() {
-    let (app, key) = app().await;
+async fn the_notice_is_emailed_to_the_contact_with_the_deadline(aws: bool) {
+    let (app, key) = app(aws).await;
     app.enroll(&key, "5026", "Holtålen").await;
     app.ok(&key, "5026", "notice", json!({})).await;
     let mails = app.outbox(1).await;
@@ -68,9 +68,8 @@ async fn the_notice_is_emailed_to_the_contact_with_the_deadline() {
     assert!(mail.contains("31.10.2021"), "the deadline is in the notice: {mail}");
 }
 
-#[tokio::test]
-async fn a_rejected_municipality_is_treated_again_and_adopts() {
-    let (app, key) = app().await;
+async fn a_rejected_municipality_is_treated_again_and_adopts(aws: bool) {
+    let (app, key) = app(aws).await;
     app.enroll(&key, "5029", "Skaun").await;
     app.ok(&key, "5029", "notice", json!({})).await;
     let tie = json!({"body": "kommunestyre", "date": "2021-02-15", "case_number": "21/512", "members": 21,
@@ -100,9 +99,8 @@ async fn a_rejected_municipality_is_treated_again_and_adopts() {
     );
 }
 
-#[tokio::test]
-async fn a_municipality_that_declines_is_done() {
-    let (app, key) = app().await;
+async fn a_municipality_that_declines_is_done(aws: bool) {
+    let (app, key) = app(aws).await;
     app.enroll(&key, "5032", "Selbu").await;
     app.ok(&key, "5032", "notice", json!({})).await;
     let declined = app
@@ -118,9 +116,8 @@ async fn a_municipality_that_declines_is_done() {
     assert_eq!(again.status(), 409);
 }
 
-#[tokio::test]
-async fn preferences_are_recorded_without_a_state_change() {
-    let (app, key) = app().await;
+async fn preferences_are_recorded_without_a_state_change(aws: bool) {
+    let (app, key) = app(aws).await;
     app.enroll(&key, "5025", "Røros").await;
     let e = app
         .ok(
@@ -135,9 +132,8 @@ async fn preferences_are_recorded_without_a_state_change() {
     assert_eq!(e["preferences"]["preferred_month"], "2022-11");
 }
 
-#[tokio::test]
-async fn the_deadline_ends_at_the_last_second_of_the_day_and_then_the_option_lapses() {
-    let (app, key) = app().await;
+async fn the_deadline_ends_at_the_last_second_of_the_day_and_then_the_option_lapses(aws: bool) {
+    let (app, key) = app(aws).await;
     for (n, name) in [("5025", "Røros"), ("5031", "Malvik"), ("5014", "Frøya")] {
         app.enroll(&key, n, name).await;
         app.ok(&key, n, "notice", json!({})).await;
@@ -174,4 +170,5 @@ async fn the_deadline_ends_at_the_last_second_of_the_day_and_then_the_option_lap
     let lapse = app.events(&key, "5014").await.last().unwrap().clone();
     assert_eq!(lapse["type"], "enrollment.lapsed");
     assert_eq!(lapse["actor"], "scheduler");
+}
 }
