@@ -40,9 +40,7 @@ impl EmlMailer {
     }
 
     fn sender(&self) -> Result<Mailbox, MailError> {
-        self.from
-            .parse()
-            .map_err(|e| MailError(format!("sender {:?}: {e}", self.from)))
+        parse_sender(&self.from)
     }
 
     pub fn dir(&self) -> &Path {
@@ -56,28 +54,39 @@ impl EmlMailer {
 
     /// The whole message, as it is written to disk.
     pub fn render(&self, mail: &Mail) -> Result<Vec<u8>, MailError> {
-        // Names and subjects come from validated text, but a header is the one place where a
-        // stray line break would let content become headers: refuse rather than trust.
-        for (what, value) in [("recipient name", &mail.to_name), ("subject", &mail.subject)] {
-            if value.chars().any(char::is_control) {
-                return Err(MailError(format!("{what} contains control characters")));
-            }
-        }
-        let address = mail
-            .to_email
-            .parse()
-            .map_err(|e| MailError(format!("recipient {:?}: {e}", mail.to_email)))?;
-        let to = Mailbox::new(Some(mail.to_name.clone()), address);
-        let message = Message::builder()
-            .from(self.sender()?)
-            .to(to)
-            .subject(mail.subject.clone())
-            .date(SystemTime::from(mail.date))
-            .message_id(Some(message_id(&mail.id)))
-            .singlepart(SinglePart::plain(mail.text.clone()))
-            .map_err(|e| MailError(format!("cannot build the message: {e}")))?;
-        Ok(message.formatted())
+        render(&self.from, mail)
     }
+}
+
+/// The sender as a mailbox (`name <address>` or a bare address).
+pub fn parse_sender(from: &str) -> Result<Mailbox, MailError> {
+    from.parse().map_err(|e| MailError(format!("sender {from:?}: {e}")))
+}
+
+/// The whole RFC 5322 message for `mail` from `from`: a pure function, so every mailer (files
+/// locally, SES on AWS) sends exactly the same bytes, with the same stable Message-ID.
+pub fn render(from: &str, mail: &Mail) -> Result<Vec<u8>, MailError> {
+    // Names and subjects come from validated text, but a header is the one place where a
+    // stray line break would let content become headers: refuse rather than trust.
+    for (what, value) in [("recipient name", &mail.to_name), ("subject", &mail.subject)] {
+        if value.chars().any(char::is_control) {
+            return Err(MailError(format!("{what} contains control characters")));
+        }
+    }
+    let address = mail
+        .to_email
+        .parse()
+        .map_err(|e| MailError(format!("recipient {:?}: {e}", mail.to_email)))?;
+    let to = Mailbox::new(Some(mail.to_name.clone()), address);
+    let message = Message::builder()
+        .from(parse_sender(from)?)
+        .to(to)
+        .subject(mail.subject.clone())
+        .date(SystemTime::from(mail.date))
+        .message_id(Some(message_id(&mail.id)))
+        .singlepart(SinglePart::plain(mail.text.clone()))
+        .map_err(|e| MailError(format!("cannot build the message: {e}")))?;
+    Ok(message.formatted())
 }
 
 /// The id as a file name: `[A-Za-z0-9-_]` kept, everything else `_`. Outbox ids look like

@@ -6,14 +6,13 @@
 //! dispatcher is delivered again, and the unchanged Message-ID is what lets a receiver (and a
 //! person) see that it is one mail.
 
-use super::eml::{sanitize_id, EmlMailer};
+use super::eml::{parse_sender, render, sanitize_id};
 use crate::ports::{Mail, MailError, Mailer};
 use async_trait::async_trait;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use lettre::message::Mailbox;
-use std::path::PathBuf;
 
 /// Sends mail from one sender through SES.
 #[derive(Debug, Clone)]
@@ -41,15 +40,12 @@ impl SesMailer {
     }
 
     fn sender(&self) -> Result<Mailbox, MailError> {
-        self.from
-            .parse()
-            .map_err(|e| MailError(format!("sender {:?}: {e}", self.from)))
+        parse_sender(&self.from)
     }
 
     /// The whole message as SES receives it: exactly what `EmlMailer` writes for the same mail.
     pub fn render(&self, mail: &Mail) -> Result<Vec<u8>, MailError> {
-        // `render` is a pure function of the sender and the mail; the directory plays no part.
-        EmlMailer::new(PathBuf::new(), self.from.clone()).render(mail)
+        render(&self.from, mail)
     }
 }
 
