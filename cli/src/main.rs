@@ -3,6 +3,7 @@
 mod aws_init;
 mod check;
 mod serve;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +24,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Re-verify every enrollment's hash-chained history in a data directory.
     Check(check::CheckArgs),
+    /// Check, offline, a document against its sealed certificate.
+    Verify(verify::VerifyArgs),
     /// Create the DynamoDB table and S3 bucket (as template.yaml defines them) where missing,
     /// and the first platform admin key.
     AwsInit,
@@ -40,6 +43,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve::run(args)),
+        Command::Verify(args) => std::process::exit(verify::run(args)?),
         Command::AwsInit => runtime.block_on(aws_init::run()),
         Command::Check(args) => {
             let code = runtime.block_on(check::run(args))?;

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod ports;
 pub mod problem;
 pub mod service;
+pub mod signing;
 pub mod stream;
 pub mod sweep;
 pub mod telemetry;
