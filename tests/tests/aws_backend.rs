@@ -111,6 +111,15 @@ async fn presigned_uploads_are_only_for_the_aws_backend() {
         .await;
     assert_eq!(r.status(), 404);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
+    for bad in [
+        json!({"sha256": "not-a-hash", "size": 10, "content_type": "application/pdf"}),
+        json!({"sha256": "a".repeat(64), "size": 0, "content_type": "application/pdf"}),
+        json!({"sha256": "a".repeat(64), "size": 10, "content_type": "pdf\r\nX-Injected: 1"}),
+    ] {
+        let r = app.post(ADMIN, "/v1/documents/uploads", bad.clone()).await;
+        assert_eq!(r.status(), 422, "{bad}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
 }
 
 #[tokio::test]
