@@ -4,6 +4,8 @@
 //! so a function is ready for its first event as soon as its process is.
 
 use crate::adapters::{dynamodb::DynamoStore, s3::S3Documents, ses::SesMailer};
+use crate::signing::keys::{KeySource, Keys, StaticKeys};
+use crate::signing::seal::KeyError;
 use aws_config::retry::RetryConfig;
 use aws_config::BehaviorVersion;
 use std::sync::Arc;
@@ -20,6 +22,48 @@ pub struct AwsConfig {
     pub base_url: String,
     /// `VEDTAK_MAIL_FROM`: the SES-verified sender.
     pub mail_from: String,
+    /// Where the signing keys come from.
+    pub keys: KeysSetting,
+}
+
+/// `VEDTAK_KEYS` (the keys JSON itself, for emulators and tests) or nothing: without keys,
+/// everything but signing works, and signing answers 503.
+#[derive(Clone)]
+pub enum KeysSetting {
+    Json(String),
+    None,
+}
+
+impl std::fmt::Debug for KeysSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the keys themselves.
+        f.write_str(match self {
+            KeysSetting::Json(_) => "Json(<redacted>)",
+            KeysSetting::None => "None",
+        })
+    }
+}
+
+impl KeysSetting {
+    pub fn source(&self) -> Arc<dyn KeySource> {
+        match self {
+            KeysSetting::Json(json) => match Keys::from_json(json) {
+                Ok(keys) => Arc::new(StaticKeys(Arc::new(keys))),
+                Err(e) => Arc::new(NoKeys(e.to_string())),
+            },
+            KeysSetting::None => Arc::new(NoKeys("no signing keys are configured (VEDTAK_KEYS)".into())),
+        }
+    }
+}
+
+/// Keys that are missing or broken: every use says why.
+struct NoKeys(String);
+
+#[async_trait::async_trait]
+impl KeySource for NoKeys {
+    async fn keys(&self) -> Result<Arc<Keys>, KeyError> {
+        Err(KeyError::Rejected(self.0.clone()))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +83,7 @@ impl AwsConfig {
             bucket: var("VEDTAK_BUCKET")?,
             base_url: var("VEDTAK_BASE_URL").unwrap_or_default(),
             mail_from: var("VEDTAK_MAIL_FROM").unwrap_or_else(|_| "vedtak <noreply@vedtak.invalid>".into()),
+            keys: var("VEDTAK_KEYS").map_or(KeysSetting::None, KeysSetting::Json),
         })
     }
 }
@@ -50,6 +95,7 @@ pub struct AwsBackend {
     pub store: Arc<DynamoStore>,
     pub documents: Arc<S3Documents>,
     pub mailer: Arc<SesMailer>,
+    pub keys: Arc<dyn KeySource>,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub s3: aws_sdk_s3::Client,
     pub region: String,
@@ -91,6 +137,7 @@ impl AwsBackend {
             store: Arc::new(DynamoStore::new(dynamodb.clone(), config.table.clone())),
             documents: Arc::new(S3Documents::new(s3.clone(), config.bucket.clone())),
             mailer: Arc::new(SesMailer::new(sesv2, config.mail_from.clone())),
+            keys: config.keys.source(),
             dynamodb,
             s3,
             region,

@@ -2,9 +2,9 @@
 //! Because each entry keeps a stable id, doing one twice is harmless; because entries are only
 //! removed after the effect succeeded, a crash between commit and send loses nothing.
 
-use crate::domain::Effect;
-use crate::mail;
+use crate::mail::{self, MailContext};
 use crate::ports::{Clock, Mailer, OutboxEntry, Store, StoreError};
+use crate::signing::keys::KeySource;
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -16,6 +16,10 @@ pub struct Dispatcher {
     pub store: Arc<dyn Store>,
     pub mailer: Arc<dyn Mailer>,
     pub clock: Arc<dyn Clock>,
+    /// Where signing links point (`{base_url}/sign/{token}`).
+    pub base_url: String,
+    /// The link key, to derive links and codes at the moment they are e-mailed.
+    pub keys: Option<Arc<dyn KeySource>>,
 }
 
 /// Growing delays between tries of one effect: 5 s, 10 s, 20 s … capped at one hour.
@@ -70,14 +74,18 @@ impl Dispatcher {
     }
 
     async fn perform(&self, entry: &OutboxEntry) -> Result<(), String> {
-        match &entry.effect {
-            Effect::OptionNotice { .. } => {
-                let mail = mail::render(entry);
-                self.mailer.send(&mail).await.map_err(|e| e.to_string())?;
-                tracing::info!(entry = %entry.id, "option notice e-mailed");
-                Ok(())
-            }
-        }
+        let keys = match (&entry.effect.needs_keys(), &self.keys) {
+            (true, Some(source)) => Some(source.keys().await.map_err(|e| e.to_string())?),
+            _ => None,
+        };
+        let context = MailContext {
+            base_url: &self.base_url,
+            keys: keys.as_deref(),
+        };
+        let mail = mail::render(entry, &context).map_err(|e| e.to_string())?;
+        self.mailer.send(&mail).await.map_err(|e| e.to_string())?;
+        tracing::info!(entry = %entry.id, kind = entry.effect.kind(), "e-mail sent");
+        Ok(())
     }
 
     /// Runs until `shutdown` fires: at once when woken by a commit, otherwise every second

@@ -9,7 +9,8 @@ use crate::clock::{SystemClock, TravelClock};
 use crate::dispatch::Dispatcher;
 use crate::http::{router, AppState};
 use crate::ports::{Clock, Documents, Mailer, Store, StoreError};
-use crate::service::Engine;
+use crate::service::{Engine, SigningPorts};
+use crate::signing::keys::{KeySource, Keys, StaticKeys};
 use crate::sweep;
 use axum::Router;
 use chrono::{DateTime, Utc};
@@ -19,6 +20,8 @@ use tokio::sync::Notify;
 
 /// The stored id of the platform admin key that `vedtak serve` creates at first start.
 pub const FIRST_ADMIN_KEY_ID: &str = "platform";
+/// The signing keys of an embedded data directory (owner-only; back it up with the data).
+pub const KEYS_FILE: &str = "keys.json";
 
 /// Where state, documents and e-mail go.
 #[derive(Clone)]
@@ -59,11 +62,13 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Service(#[from] crate::service::ServiceError),
+    #[error("signing keys: {0}")]
+    Keys(#[from] crate::signing::seal::KeyError),
 }
 
 impl Local {
     pub async fn open(config: LocalConfig) -> Result<Local, StartError> {
-        let (store, documents, mailer) = adapters(&config.backend).await?;
+        let (store, documents, mailer, keys) = adapters(&config.backend).await?;
         let travel = config
             .time_travel
             .map(|start| Arc::new(TravelClock::starting_at(start)));
@@ -71,11 +76,17 @@ impl Local {
             Some(t) => t.clone(),
             None => Arc::new(SystemClock),
         };
-        let engine = Arc::new(Engine::new(store.clone(), clock.clone()));
+        let signing = SigningPorts {
+            keys: keys.clone(),
+            documents: documents.clone(),
+        };
+        let engine = Arc::new(Engine::new(store.clone(), clock.clone()).with_signing(signing));
         let dispatcher = Arc::new(Dispatcher {
             store: store.clone(),
             mailer,
             clock,
+            base_url: config.base_url.clone(),
+            keys: Some(keys),
         });
 
         let generated_admin_key = match &config.admin_token {
@@ -129,23 +140,32 @@ impl Local {
     }
 }
 
-type Adapters = (Arc<dyn Store>, Arc<dyn Documents>, Arc<dyn Mailer>);
+type Adapters = (Arc<dyn Store>, Arc<dyn Documents>, Arc<dyn Mailer>, Arc<dyn KeySource>);
 
 async fn adapters(backend: &Backend) -> Result<Adapters, StartError> {
     Ok(match backend {
         Backend::Embedded { data_dir, mail_from } => {
             std::fs::create_dir_all(data_dir).map_err(|e| StartError::DataDir(data_dir.clone(), e))?;
+            // The first start creates the keys; the sealing key's id names the day it was made.
+            let key_id = format!("local-{}", Utc::now().format("%Y%m%d"));
+            let keys = Keys::load_or_create(&data_dir.join(KEYS_FILE), &key_id)?;
             (
                 Arc::new(EmbeddedStore::open(data_dir)?),
                 Arc::new(FileDocuments::new(data_dir.join("documents"))),
                 Arc::new(EmlMailer::new(data_dir.join("outbox"), mail_from.clone())),
+                Arc::new(StaticKeys(Arc::new(keys))),
             )
         }
         Backend::Aws(config) => {
             let aws = AwsBackend::connect(config.clone()).await;
-            (aws.store, aws.documents, aws.mailer)
+            (aws.store, aws.documents, aws.mailer, aws.keys)
         }
-        Backend::AwsWith(aws) => (aws.store.clone(), aws.documents.clone(), aws.mailer.clone()),
+        Backend::AwsWith(aws) => (
+            aws.store.clone(),
+            aws.documents.clone(),
+            aws.mailer.clone(),
+            aws.keys.clone(),
+        ),
     })
 }
 

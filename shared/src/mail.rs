@@ -3,10 +3,29 @@
 
 use crate::domain::Effect;
 use crate::ports::{Mail, OutboxEntry};
+use crate::signing::keys::Keys;
 use chrono::{DateTime, FixedOffset};
 
-pub fn render(entry: &OutboxEntry) -> Mail {
-    match &entry.effect {
+#[path = "mail_signing.rs"]
+mod signing;
+
+/// What rendering needs beyond the entry: where links point, and the key that links and
+/// one-time codes are derived from (only signing e-mails need it).
+pub struct MailContext<'a> {
+    pub base_url: &'a str,
+    pub keys: Option<&'a Keys>,
+}
+
+/// Why an entry could not be rendered (and will be tried again).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub &'static str);
+
+pub fn render(entry: &OutboxEntry, context: &MailContext) -> Result<Mail, RenderError> {
+    if let Some(mail) = signing::render(entry, context)? {
+        return Ok(mail);
+    }
+    Ok(match &entry.effect {
         Effect::OptionNotice {
             to,
             program_name,
@@ -33,7 +52,8 @@ pub fn render(entry: &OutboxEntry) -> Mail {
             ),
             date: entry.created_at,
         },
-    }
+        _ => unreachable!("signing e-mails are rendered above"),
+    })
 }
 
 fn norwegian_date(t: &DateTime<FixedOffset>) -> String {

@@ -3,7 +3,7 @@
 
 use crate::auth::ApiKey;
 use crate::chain::Event;
-use crate::domain::{Effect, Enrollment, MunicipalityNumber, Program, ProgramId, Sha256Hex};
+use crate::domain::{Effect, Enrollment, Envelope, MunicipalityNumber, Program, ProgramId, Sha256Hex, State};
 use async_trait::async_trait;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -55,6 +55,9 @@ pub struct Commit {
     pub events: Vec<Event>,
     pub outbox: Vec<OutboxEntry>,
     pub idempotency: Option<IdempotencyRecord>,
+    /// The envelope the command opened or changed, written whole. No condition of its own is
+    /// needed: every envelope change is a command on its enrollment, whose version guards it.
+    pub envelope: Option<Envelope>,
 }
 
 #[async_trait]
@@ -85,6 +88,27 @@ pub trait Store: Send + Sync + 'static {
             for e in self.enrollments(&program.id).await? {
                 if e.state.is_before_exercise() && crate::domain::deadline::has_passed(e.option_deadline, now) {
                     due.push((e.program, e.number));
+                }
+            }
+        }
+        Ok(due)
+    }
+
+    async fn envelope(&self, id: &str) -> Result<Option<Envelope>, StoreError>;
+    /// Open envelopes with a reminder or expiry due at `now`.
+    /// The default walks the enrollments waiting for signatures; a backend with an index by
+    /// due time answers without a scan.
+    async fn envelopes_due(&self, now: DateTime<Utc>) -> Result<Vec<Envelope>, StoreError> {
+        let mut due = Vec::new();
+        for program in self.programs().await? {
+            for e in self.enrollments(&program.id).await? {
+                let Some(id) = e.envelope_id.as_deref().filter(|_| e.state == State::AgreementSent) else {
+                    continue;
+                };
+                if let Some(envelope) = self.envelope(id).await? {
+                    if envelope.next_due_at().is_some_and(|at| at <= now) {
+                        due.push(envelope);
+                    }
                 }
             }
         }

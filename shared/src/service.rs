@@ -3,11 +3,14 @@
 //! committed. A lost race is retried against the new state, or answered 412 when the caller
 //! pinned a version with `If-Match`.
 
-use crate::chain::Event;
-use crate::domain::{self, Command, Decided, DomainError, Enrollment, MunicipalityNumber, NewEnrollment, ProgramId};
-use crate::ports::{Clock, Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
+use crate::domain::{
+    self, Command, Decided, DomainError, Enrollment, Envelope, MunicipalityNumber, NewEnrollment, Program, ProgramId,
+};
+use crate::ports::{Clock, Documents, IdempotencyRecord, Store, StoreError};
 use crate::problem::Problem;
+use crate::signing::keys::KeySource;
 use chrono::{DateTime, SubsecRound, Utc};
+use commit::{backoff, build_commit};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -31,6 +34,9 @@ pub enum ServiceError {
     IdempotencyKeyReused,
     #[error("too many concurrent changes to this enrollment; try again")]
     Busy,
+    /// Signing is not set up, or its keys or document store failed; nothing was changed.
+    #[error("signing is unavailable: {0}")]
+    Signing(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -46,6 +52,11 @@ impl ServiceError {
             ServiceError::VersionMismatch { .. } => Problem::new(412, "version-mismatch", detail),
             ServiceError::IdempotencyKeyReused => Problem::new(422, "idempotency-key-reused", detail),
             ServiceError::Busy => Problem::new(503, "busy", detail),
+            ServiceError::Signing(_) => Problem::new(
+                503,
+                "signing-unavailable",
+                "signing is unavailable; nothing was changed, try again",
+            ),
             ServiceError::Store(StoreError::Conflict(_)) => Problem::new(409, "conflict", detail),
             ServiceError::Store(StoreError::Unavailable(_)) => {
                 // The backend's message stays in the logs; the caller learns only that it failed.
@@ -88,12 +99,23 @@ pub enum Answer {
     Replayed { status: u16, body: String },
 }
 
+mod commit;
+mod sealing;
+
 pub struct Engine {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     /// Woken after every commit that wrote outbox entries, so effects go out at once.
     pub outbox_signal: Arc<Notify>,
+    /// Keys and document store for sealing certificates; `None` where no envelope is handled.
+    pub signing: Option<SigningPorts>,
     locks: Vec<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Clone)]
+pub struct SigningPorts {
+    pub keys: Arc<dyn KeySource>,
+    pub documents: Arc<dyn Documents>,
 }
 
 impl Engine {
@@ -103,8 +125,14 @@ impl Engine {
             store,
             clock,
             outbox_signal: Arc::new(Notify::new()),
+            signing: None,
             locks,
         }
+    }
+
+    pub fn with_signing(mut self, signing: SigningPorts) -> Self {
+        self.signing = Some(signing);
+        self
     }
 
     /// The in-process lock for one enrollment: concurrent commands on it wait their turn
@@ -122,8 +150,26 @@ impl Engine {
     }
 
     pub async fn execute(&self, req: CommandRequest) -> Result<Answer, ServiceError> {
+        let command = req.command.clone();
+        let decide = move |program: &Program, current: &Enrollment, _: Option<&Envelope>, now| {
+            domain::decide(program, current, &command, now).map_err(ServiceError::from)
+        };
+        self.run(&req, false, decide).await.map(|(answer, _)| answer)
+    }
+
+    /// The loop every command goes through: load, decide, chain, commit; re-decide after a
+    /// lost race. `decide` sees the enrollment's current envelope when `with_envelope`.
+    pub(crate) async fn run<F>(
+        &self,
+        req: &CommandRequest,
+        with_envelope: bool,
+        decide: F,
+    ) -> Result<(Answer, Option<Envelope>), ServiceError>
+    where
+        F: Fn(&Program, &Enrollment, Option<&Envelope>, DateTime<Utc>) -> Result<Decided, ServiceError>,
+    {
         if let Some(answer) = self.replay(req.idempotency.as_ref()).await? {
-            return Ok(answer);
+            return Ok((answer, None));
         }
         let program = self
             .store
@@ -137,22 +183,23 @@ impl Engine {
             }
             let current = self.load(&req.program, &req.number).await?;
             if let Some(given) = req.if_match.filter(|v| *v != current.version) {
-                return self
-                    .refuse(
-                        &req,
-                        ServiceError::VersionMismatch {
-                            given,
-                            current: current.version,
-                        },
-                    )
-                    .await;
+                let mismatch = ServiceError::VersionMismatch {
+                    given,
+                    current: current.version,
+                };
+                return self.refuse(req, mismatch).await.map(|a| (a, None));
             }
-            let now = self.now();
-            let decided = match domain::decide(&program, &current, &req.command, now) {
-                Ok(d) => d,
-                Err(e) => return self.refuse(&req, e.into()).await,
+            let envelope = match current.envelope_id.as_deref().filter(|_| with_envelope) {
+                Some(id) => self.store.envelope(id).await?,
+                None => None,
             };
-            let commit = build_commit(
+            let now = self.now();
+            let decided = match decide(&program, &current, envelope.as_ref(), now) {
+                Ok(d) => d,
+                Err(e @ ServiceError::Domain(_)) => return self.refuse(req, e).await.map(|a| (a, None)),
+                Err(e) => return Err(e),
+            };
+            let mut commit = build_commit(
                 current.version,
                 decided,
                 &req.actor,
@@ -161,15 +208,17 @@ impl Engine {
                 req.idempotency.as_ref(),
                 200,
             );
+            self.seal_if_completed(&program, &mut commit, now).await?;
             let enrollment = commit.enrollment.clone();
+            let envelope = commit.envelope.clone();
             match self.store.commit(commit).await {
                 Ok(()) => {
                     self.outbox_signal.notify_one();
-                    return Ok(Answer::Done(Box::new(enrollment)));
+                    return Ok((Answer::Done(Box::new(enrollment)), envelope));
                 }
                 Err(StoreError::Conflict(_)) => {
                     if let Some(answer) = self.replay(req.idempotency.as_ref()).await? {
-                        return Ok(answer);
+                        return Ok((answer, None));
                     }
                     // Someone else committed first: decide again against what they wrote.
                     continue;
@@ -254,77 +303,5 @@ impl Engine {
             }
         }
         Err(err)
-    }
-}
-
-/// A short, jittered pause before deciding again after losing a race to another process, so
-/// that racers spread out instead of colliding again.
-async fn backoff(attempt: u32) {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let ceiling_ms = 2u64 << attempt.min(6);
-    let ms = u64::from(nanos) % ceiling_ms + 1;
-    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-}
-
-/// Chains the decided events onto the enrollment's history and turns effects into outbox
-/// entries, all into one `Commit`.
-fn build_commit(
-    expected_version: u64,
-    decided: Decided,
-    actor: &str,
-    occurred_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-    idempotency: Option<&Idempotency>,
-    status: u16,
-) -> Commit {
-    let mut enrollment = decided.enrollment;
-    let mut events = Vec::with_capacity(decided.events.len());
-    for new in decided.events {
-        let seq = enrollment.last_seq + 1;
-        let event = Event::chained(
-            seq,
-            new.event_type,
-            occurred_at,
-            now,
-            actor,
-            new.data,
-            &enrollment.head_hash,
-        );
-        enrollment.last_seq = seq;
-        enrollment.head_hash = event.hash.clone();
-        events.push(event);
-    }
-    let outbox = decided
-        .effects
-        .into_iter()
-        .enumerate()
-        .map(|(i, effect)| OutboxEntry {
-            id: format!(
-                "{}/{}/{}/{}",
-                enrollment.program, enrollment.number, enrollment.version, i
-            ),
-            effect,
-            created_at: now,
-            attempts: 0,
-            next_attempt_at: now,
-            last_error: None,
-        })
-        .collect();
-    let idempotency = idempotency.map(|idem| IdempotencyRecord {
-        scope: idem.scope.clone(),
-        fingerprint: idem.fingerprint.clone(),
-        status,
-        body: serde_json::to_string(&enrollment).expect("enrollments serialize"),
-        created_at: now,
-    });
-    Commit {
-        expected_version,
-        enrollment,
-        events,
-        outbox,
-        idempotency,
     }
 }

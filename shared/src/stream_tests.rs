@@ -43,6 +43,8 @@ async fn setup() -> (Arc<MemoryStore>, Arc<Recorder>, Dispatcher) {
         store: store.clone(),
         mailer: mailer.clone(),
         clock,
+        base_url: "http://127.0.0.1:1".into(),
+        keys: None,
     };
     (store, mailer, dispatcher)
 }
@@ -82,7 +84,6 @@ async fn a_failed_effect_is_rescheduled_not_handed_back_to_the_stream() {
     let mut commit = fixtures::next_commit("stream", "5026", None, 1);
     let mut entry = commit.outbox.first().cloned().expect("an outbox entry");
     // Later effects (webhooks, signing links) will make this a refutable pattern.
-    #[allow(irrefutable_let_patterns)]
     if let crate::domain::Effect::OptionNotice { to, .. } = &mut entry.effect {
         to.email = crate::domain::Email::parse("bounce@5026.example").unwrap();
     }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tempfile::TempDir;
 use tokio::sync::Notify;
-use vedtak::aws::{AwsBackend, AwsConfig};
+use vedtak::aws::{AwsBackend, AwsConfig, KeysSetting};
 use vedtak::local::{Backend, Local, LocalConfig};
 
 pub const ADMIN: &str = "test-platform-admin-token";
@@ -132,6 +132,7 @@ pub async fn fresh_aws_backend(base_url: &str) -> AwsBackend {
         bucket,
         base_url: base_url.into(),
         mail_from,
+        keys: KeysSetting::Json(vedtak::signing::keys::Keys::generate("test-aws").1),
     };
     AwsBackend::from_clients(config, dynamodb, s3, sesv2, moto::REGION.into())
 }

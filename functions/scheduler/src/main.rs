@@ -7,18 +7,24 @@ use std::sync::Arc;
 use vedtak::aws::{AwsBackend, AwsConfig};
 use vedtak::clock::SystemClock;
 use vedtak::dispatch::Dispatcher;
-use vedtak::service::Engine;
+use vedtak::service::{Engine, SigningPorts};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     vedtak::telemetry::init_json();
     let backend = AwsBackend::connect(AwsConfig::from_env()?).await;
     let clock = Arc::new(SystemClock);
-    let engine = Arc::new(Engine::new(backend.store.clone(), clock.clone()));
+    let signing = SigningPorts {
+        keys: backend.keys.clone(),
+        documents: backend.documents.clone(),
+    };
+    let engine = Arc::new(Engine::new(backend.store.clone(), clock.clone()).with_signing(signing));
     let dispatcher = Arc::new(Dispatcher {
         store: backend.store.clone(),
         mailer: backend.mailer.clone(),
         clock,
+        base_url: backend.config.base_url.clone(),
+        keys: Some(backend.keys.clone()),
     });
     lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| {
         let (engine, dispatcher) = (engine.clone(), dispatcher.clone());

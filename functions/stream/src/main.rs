@@ -16,6 +16,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         store: backend.store.clone(),
         mailer: backend.mailer.clone(),
         clock: Arc::new(SystemClock),
+        base_url: backend.config.base_url.clone(),
+        keys: Some(backend.keys.clone()),
     });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let dispatcher = dispatcher.clone();

@@ -41,7 +41,7 @@ impl EmbeddedStore {
         let db = Database::create(dir.join(FILE_NAME)).db()?;
         // Create every table now, so readers never meet a missing table.
         let txn = begin_write(&db)?;
-        for table in [PROGRAMS, API_KEYS, ENROLLMENTS, EVENTS, OUTBOX, IDEMPOTENCY] {
+        for table in [PROGRAMS, API_KEYS, ENROLLMENTS, EVENTS, OUTBOX, IDEMPOTENCY, ENVELOPES] {
             txn.open_table(table).db()?;
         }
         txn.open_table(API_KEY_HASHES).db()?;

@@ -10,7 +10,7 @@ pub use documents::MemoryDocuments;
 
 use crate::auth::ApiKey;
 use crate::chain::Event;
-use crate::domain::{Enrollment, MunicipalityNumber, Program, ProgramId};
+use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
 use crate::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -29,6 +29,7 @@ struct Maps {
     events: BTreeMap<EnrollmentKey, BTreeMap<u64, Event>>,
     outbox: BTreeMap<String, OutboxEntry>,
     idempotency: HashMap<String, IdempotencyRecord>,
+    envelopes: HashMap<String, Envelope>,
 }
 
 /// A `Store` that lives as long as the value.
@@ -152,11 +153,18 @@ impl Store for MemoryStore {
         let history = m.events.entry(key.clone()).or_default();
         history.extend(commit.events.into_iter().map(|ev| (ev.seq, ev)));
         m.outbox.extend(commit.outbox.into_iter().map(|o| (o.id.clone(), o)));
+        if let Some(envelope) = commit.envelope {
+            m.envelopes.insert(envelope.id.clone(), envelope);
+        }
         if let Some(r) = commit.idempotency {
             m.idempotency.insert(r.scope.clone(), r);
         }
         m.enrollments.insert(key, e);
         Ok(())
+    }
+
+    async fn envelope(&self, id: &str) -> Result<Option<Envelope>, StoreError> {
+        Ok(self.lock()?.envelopes.get(id).cloned())
     }
 
     async fn idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, StoreError> {

@@ -25,6 +25,8 @@ pub struct Decided {
     pub enrollment: Enrollment,
     pub events: Vec<NewEvent>,
     pub effects: Vec<Effect>,
+    /// The envelope as it is after the command, when the command touched one.
+    pub envelope: Option<super::envelope::Envelope>,
 }
 
 /// The first state of an enrollment: `option_held`, version 1, one `enrollment.created` event.
@@ -67,6 +69,7 @@ pub fn enroll(program: &Program, new: NewEnrollment, now: DateTime<Utc>) -> Deci
             data,
         }],
         effects: vec![],
+        envelope: None,
     }
 }
 
@@ -189,6 +192,7 @@ pub fn decide(
         enrollment: next,
         events: vec![NewEvent { event_type, data }],
         effects,
+        envelope: None,
     })
 }
 

@@ -2,8 +2,8 @@
 //! the same transaction as the state, and the dispatcher does it later, at least once.
 
 use super::records::Contact;
-use super::values::{MunicipalityNumber, ProgramId};
-use chrono::{DateTime, FixedOffset};
+use super::values::{MunicipalityNumber, ProgramId, Sha256Hex};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,4 +19,54 @@ pub enum Effect {
         municipality: String,
         deadline: DateTime<FixedOffset>,
     },
+    /// E-mail a signer their signing link. The link's token is not here: the dispatcher derives
+    /// it from `link_nonce` with the link key, so the outbox never holds a usable link.
+    SigningLink {
+        envelope_id: String,
+        signer: usize,
+        to_name: String,
+        to_email: String,
+        link_nonce: String,
+        documents: Vec<Sha256Hex>,
+        title: String,
+        program_name: String,
+        counterparty: String,
+        municipality: String,
+        expires_at: DateTime<Utc>,
+        reminder: bool,
+    },
+    /// E-mail a one-time code, derived from `nonce` the same way.
+    SigningCode {
+        envelope_id: String,
+        signer: usize,
+        to_name: String,
+        to_email: String,
+        nonce: String,
+        title: String,
+        expires_at: DateTime<Utc>,
+    },
+    /// Tell a signer that everyone has signed, with where the certificate is.
+    EnvelopeCompleted {
+        envelope_id: String,
+        to_name: String,
+        to_email: String,
+        title: String,
+    },
+}
+
+impl Effect {
+    /// Whether performing it needs the link key (to derive a link or a code).
+    pub fn needs_keys(&self) -> bool {
+        matches!(self, Effect::SigningLink { .. } | Effect::SigningCode { .. })
+    }
+
+    /// A name for logs, which must never carry the effect's content.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Effect::OptionNotice { .. } => "option_notice",
+            Effect::SigningLink { .. } => "signing_link",
+            Effect::SigningCode { .. } => "signing_code",
+            Effect::EnvelopeCompleted { .. } => "envelope_completed",
+        }
+    }
 }

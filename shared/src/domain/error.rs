@@ -2,7 +2,7 @@ use super::command::CommandKind;
 use super::state::State;
 use super::table;
 use super::vote::VoteError;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 
 /// Why the domain refused a command. 409 for "not now", 422 for "not like this".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,6 +15,20 @@ pub enum DomainError {
     DeadlineNotPassed { deadline: DateTime<FixedOffset> },
     #[error("envelope {envelope_id} is not the enrollment's current envelope")]
     NotCurrentEnvelope { envelope_id: String },
+    #[error("the envelope is {status}; nothing more can be done with it")]
+    EnvelopeClosed { status: &'static str },
+    #[error("it is not this signer's turn yet: earlier signers have not signed")]
+    NotYourTurn,
+    #[error("this signer has already signed")]
+    AlreadySigned,
+    #[error("no valid one-time code: {reason}; ask for a new code")]
+    NoLiveCode { reason: &'static str },
+    #[error("too many one-time codes were asked for in this envelope")]
+    TooManyCodes,
+    #[error("a code was sent moments ago; a new one can be asked for from {ready_at}")]
+    CodeTooSoon { ready_at: DateTime<Utc> },
+    #[error("not due yet: {what}")]
+    NotDue { what: String },
     #[error(transparent)]
     Vote(#[from] VoteError),
     #[error("{field}: {reason}")]
@@ -38,6 +52,13 @@ impl DomainError {
             DomainError::DeadlinePassed { .. } => "deadline-passed",
             DomainError::DeadlineNotPassed { .. } => "deadline-not-passed",
             DomainError::NotCurrentEnvelope { .. } => "not-current-envelope",
+            DomainError::EnvelopeClosed { .. } => "envelope-closed",
+            DomainError::NotYourTurn => "not-your-turn",
+            DomainError::AlreadySigned => "already-signed",
+            DomainError::NoLiveCode { .. } => "no-live-code",
+            DomainError::TooManyCodes => "too-many-codes",
+            DomainError::CodeTooSoon { .. } => "code-too-soon",
+            DomainError::NotDue { .. } => "not-due",
             DomainError::Vote(v) => v.slug(),
             DomainError::Invalid { .. } => "invalid-value",
         }

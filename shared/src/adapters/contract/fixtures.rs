@@ -169,5 +169,6 @@ pub fn next_commit(program: &str, number: &str, prev: Option<&Enrollment>, event
             created,
         )],
         idempotency: None,
+        envelope: None,
     }
 }

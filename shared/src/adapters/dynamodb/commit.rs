@@ -68,6 +68,11 @@ impl DynamoStore {
             let put = not_exists(self.put(idempotency_item(record)?));
             writes.push(Write::new(format!("idempotency record {}", record.scope), put)?);
         }
+        // Guarded by the enrollment's version condition: envelopes change only through it.
+        if let Some(envelope) = &c.envelope {
+            let put = self.put(envelope_item(envelope)?);
+            writes.push(Write::new(format!("envelope {}", envelope.id), put)?);
+        }
         self.transact("commit", writes).await
     }
 

@@ -8,7 +8,7 @@
 use crate::adapters::aws_schema::table;
 use crate::auth::ApiKey;
 use crate::chain::Event;
-use crate::domain::{Enrollment, MunicipalityNumber, Program, ProgramId};
+use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
 use crate::ports::{IdempotencyRecord, OutboxEntry, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
@@ -30,6 +30,7 @@ pub(super) const KEY_SK: &str = "KEY";
 pub(super) const KEYHASH_SK: &str = "KEYHASH";
 pub(super) const OUTBOX_SK: &str = "OUTBOX";
 pub(super) const IDEM_SK: &str = "IDEM";
+pub(super) const ENVELOPE_SK: &str = "ENVELOPE";
 /// Sort-key prefix of an enrollment inside its program's partition.
 pub(super) const ENROLLMENT_PREFIX: &str = "E#";
 
@@ -148,6 +149,20 @@ pub(super) fn outbox_item(o: &OutboxEntry) -> Result<Item, StoreError> {
         table::DUE_SORT_KEY.to_owned(),
         s(format!("{}#{}", instant(o.next_attempt_at), o.id)),
     );
+    Ok(item)
+}
+
+pub(super) fn envelope_pk(id: &str) -> String {
+    format!("ENVELOPE#{id}")
+}
+
+/// An open envelope is in the `due` index under its next reminder or expiry; a closed one is not.
+pub(super) fn envelope_item(e: &Envelope) -> Result<Item, StoreError> {
+    let mut item = doc_item(envelope_pk(&e.id), ENVELOPE_SK, e)?;
+    if let Some(at) = e.next_due_at() {
+        item.insert(table::DUE_PARTITION_KEY.to_owned(), s(table::DUE_ENVELOPE));
+        item.insert(table::DUE_SORT_KEY.to_owned(), s(format!("{}#{}", instant(at), e.id)));
+    }
     Ok(item)
 }
 

@@ -8,7 +8,7 @@ use super::{unavailable, DynamoStore};
 use crate::adapters::aws_schema::table;
 use crate::auth::ApiKey;
 use crate::chain::Event;
-use crate::domain::{deadline, Enrollment, MunicipalityNumber, Program, ProgramId};
+use crate::domain::{deadline, Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
 use crate::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -78,6 +78,20 @@ impl Store for DynamoStore {
             .into_iter()
             .filter(|e| e.state.is_before_exercise() && deadline::has_passed(e.option_deadline, now))
             .map(|e| (e.program, e.number))
+            .collect())
+    }
+
+    async fn envelope(&self, id: &str) -> Result<Option<Envelope>, StoreError> {
+        self.get_doc(envelope_pk(id), ENVELOPE_SK).await
+    }
+
+    /// One `Query` on the `due` index (envelope partition), each hit re-checked on its document.
+    async fn envelopes_due(&self, now: DateTime<Utc>) -> Result<Vec<Envelope>, StoreError> {
+        let q = self.due_query(table::DUE_ENVELOPE, Some(now));
+        let open: Vec<Envelope> = self.query_docs("envelopes_due", q).await?;
+        Ok(open
+            .into_iter()
+            .filter(|e| e.next_due_at().is_some_and(|at| at <= now))
             .collect())
     }
 

@@ -61,5 +61,10 @@ pub(super) fn apply(txn: &WriteTransaction, commit: &Commit) -> Result<(), Store
         put_json(&mut idempotency, &record.scope, record)?;
     }
 
+    if let Some(envelope) = &commit.envelope {
+        let mut envelopes = txn.open_table(ENVELOPES).db()?;
+        put_json(&mut envelopes, &envelope.id, envelope)?;
+    }
+
     put_json(&mut enrollments, &key, e)
 }

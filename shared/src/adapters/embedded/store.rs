@@ -4,7 +4,7 @@ use super::tables::*;
 use super::{commit, EmbeddedStore};
 use crate::auth::ApiKey;
 use crate::chain::Event;
-use crate::domain::{Enrollment, MunicipalityNumber, Program, ProgramId};
+use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
 use crate::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -92,6 +92,12 @@ impl Store for EmbeddedStore {
 
     async fn commit(&self, commit: Commit) -> Result<(), StoreError> {
         self.write(move |txn| commit::apply(txn, &commit)).await
+    }
+
+    async fn envelope(&self, id: &str) -> Result<Option<Envelope>, StoreError> {
+        let id = id.to_owned();
+        self.read(move |txn| get_json(&txn.open_table(ENVELOPES).db()?, &id))
+            .await
     }
 
     async fn idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, StoreError> {

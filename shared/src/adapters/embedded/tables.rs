@@ -17,6 +17,7 @@ pub(super) const ENROLLMENTS: Json = TableDefinition::new("enrollments");
 pub(super) const EVENTS: Json = TableDefinition::new("events");
 pub(super) const OUTBOX: Json = TableDefinition::new("outbox");
 pub(super) const IDEMPOTENCY: Json = TableDefinition::new("idempotency");
+pub(super) const ENVELOPES: Json = TableDefinition::new("envelopes");
 
 /// Any redb (or decoding) failure means the backend failed: `Unavailable`, never `Conflict`.
 pub(super) trait OrUnavailable<T> {

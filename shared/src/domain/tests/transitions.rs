@@ -351,7 +351,10 @@ fn notice_emails_the_contact_once_with_the_deadline() {
         number,
         deadline,
         ..
-    } = &d.effects[0];
+    } = &d.effects[0]
+    else {
+        panic!("not a notice: {:?}", d.effects[0]);
+    };
     assert_eq!(to, &contact());
     assert_eq!(pid.as_str(), "helseplattformen");
     assert_eq!(number.as_str(), "5027");
