@@ -105,6 +105,7 @@ impl Local {
             admin_token_hash: config.admin_token.as_deref().map(hash_key),
             dispatcher: Some(dispatcher.clone()),
             base_url: config.base_url,
+            behind_proxy: false,
         };
         Ok(Local {
             state,

@@ -90,6 +90,29 @@ pub struct CommandRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
+/// What `run` needs to know about any request, whatever it asks for.
+pub(crate) struct Meta<'a> {
+    pub program: &'a ProgramId,
+    pub number: &'a MunicipalityNumber,
+    pub actor: &'a str,
+    pub if_match: Option<u64>,
+    pub idempotency: Option<&'a Idempotency>,
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+impl<'a> From<&'a CommandRequest> for Meta<'a> {
+    fn from(r: &'a CommandRequest) -> Self {
+        Meta {
+            program: &r.program,
+            number: &r.number,
+            actor: &r.actor,
+            if_match: r.if_match,
+            idempotency: r.idempotency.as_ref(),
+            occurred_at: r.occurred_at,
+        }
+    }
+}
+
 /// What the caller gets back.
 #[derive(Debug, Clone)]
 pub enum Answer {
@@ -100,7 +123,10 @@ pub enum Answer {
 }
 
 mod commit;
+mod envelopes;
 mod sealing;
+
+pub use envelopes::{EnvelopeRequest, LinkCheck, Located, SignerAct, SignerSpec};
 
 pub struct Engine {
     pub store: Arc<dyn Store>,
@@ -154,34 +180,36 @@ impl Engine {
         let decide = move |program: &Program, current: &Enrollment, _: Option<&Envelope>, now| {
             domain::decide(program, current, &command, now).map_err(ServiceError::from)
         };
-        self.run(&req, false, decide).await.map(|(answer, _)| answer)
+        self.run(&Meta::from(&req), false, decide)
+            .await
+            .map(|(answer, _)| answer)
     }
 
     /// The loop every command goes through: load, decide, chain, commit; re-decide after a
     /// lost race. `decide` sees the enrollment's current envelope when `with_envelope`.
     pub(crate) async fn run<F>(
         &self,
-        req: &CommandRequest,
+        req: &Meta<'_>,
         with_envelope: bool,
         decide: F,
     ) -> Result<(Answer, Option<Envelope>), ServiceError>
     where
         F: Fn(&Program, &Enrollment, Option<&Envelope>, DateTime<Utc>) -> Result<Decided, ServiceError>,
     {
-        if let Some(answer) = self.replay(req.idempotency.as_ref()).await? {
+        if let Some(answer) = self.replay(req.idempotency).await? {
             return Ok((answer, None));
         }
         let program = self
             .store
-            .program(&req.program)
+            .program(req.program)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("program {}", req.program)))?;
-        let _turn = self.lock_for(&req.program, &req.number).lock().await;
+        let _turn = self.lock_for(req.program, req.number).lock().await;
         for attempt in 0..MAX_ATTEMPTS {
             if attempt > 0 {
                 backoff(attempt).await;
             }
-            let current = self.load(&req.program, &req.number).await?;
+            let current = self.load(req.program, req.number).await?;
             if let Some(given) = req.if_match.filter(|v| *v != current.version) {
                 let mismatch = ServiceError::VersionMismatch {
                     given,
@@ -202,10 +230,10 @@ impl Engine {
             let mut commit = build_commit(
                 current.version,
                 decided,
-                &req.actor,
+                req.actor,
                 req.occurred_at.unwrap_or(now),
                 now,
-                req.idempotency.as_ref(),
+                req.idempotency,
                 200,
             );
             self.seal_if_completed(&program, &mut commit, now).await?;
@@ -217,7 +245,7 @@ impl Engine {
                     return Ok((Answer::Done(Box::new(enrollment)), envelope));
                 }
                 Err(StoreError::Conflict(_)) => {
-                    if let Some(answer) = self.replay(req.idempotency.as_ref()).await? {
+                    if let Some(answer) = self.replay(req.idempotency).await? {
                         return Ok((answer, None));
                     }
                     // Someone else committed first: decide again against what they wrote.
@@ -286,8 +314,8 @@ impl Engine {
 
     /// A refused command changes nothing, but its answer is kept for its `Idempotency-Key`
     /// so that a retry hears the same thing, as the contract promises.
-    async fn refuse(&self, req: &CommandRequest, err: ServiceError) -> Result<Answer, ServiceError> {
-        if let Some(idem) = &req.idempotency {
+    async fn refuse(&self, req: &Meta<'_>, err: ServiceError) -> Result<Answer, ServiceError> {
+        if let Some(idem) = req.idempotency {
             let problem = err.problem();
             let record = IdempotencyRecord {
                 scope: idem.scope.clone(),

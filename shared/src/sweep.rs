@@ -2,18 +2,22 @@
 //! ordinary commands through the service, so every rule and every event path is the same as
 //! for a person pressing a button.
 
-use crate::domain::Command;
-use crate::service::{CommandRequest, Engine, ServiceError};
+use crate::domain::envelope::Due;
+use crate::domain::{Command, EnvelopeCommand};
+use crate::service::{CommandRequest, Engine, EnvelopeRequest, ServiceError};
 use chrono::{DateTime, Utc};
 
 /// What one sweep did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
     pub lapsed: usize,
+    pub envelopes_expired: usize,
+    pub signers_reminded: usize,
 }
 
-/// Lapses every enrollment whose option deadline passed at `now` without exercise. Idempotent:
-/// a second sweep at the same instant finds nothing left to do.
+/// Lapses every enrollment whose option deadline passed at `now` without exercise, expires
+/// envelopes whose time is up and reminds signers who have waited. Idempotent: a second sweep
+/// at the same instant finds nothing left to do.
 pub async fn sweep(engine: &Engine, now: DateTime<Utc>) -> Result<SweepReport, ServiceError> {
     let mut report = SweepReport::default();
     for (program, number) in engine.store.open_past_deadline(now).await? {
@@ -31,6 +35,27 @@ pub async fn sweep(engine: &Engine, now: DateTime<Utc>) -> Result<SweepReport, S
             // Someone exercised or declined in the meantime: nothing to lapse.
             Err(ServiceError::Domain(_)) => {}
             Err(e) => return Err(e),
+        }
+    }
+    for envelope in engine.store.envelopes_due(now).await? {
+        let request = EnvelopeRequest {
+            program: envelope.program.clone(),
+            number: envelope.number.clone(),
+            actor: "scheduler".into(),
+            if_match: None,
+            idempotency: None,
+        };
+        for due in envelope.due(now) {
+            let (command, count) = match due {
+                Due::Expire => (EnvelopeCommand::Expire, &mut report.envelopes_expired),
+                Due::Remind { signer } => (EnvelopeCommand::Remind { signer }, &mut report.signers_reminded),
+            };
+            match engine.on_envelope(&request, &envelope.id, command).await {
+                Ok(_) => *count += 1,
+                // Signed, declined or voided in the meantime, or already done by another sweep.
+                Err(ServiceError::Domain(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(report)

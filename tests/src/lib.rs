@@ -15,6 +15,8 @@ use vedtak::aws::{AwsBackend, AwsConfig, KeysSetting};
 use vedtak::local::{Backend, Local, LocalConfig};
 
 pub const ADMIN: &str = "test-platform-admin-token";
+pub mod signing;
+
 pub const PROGRAM: &str = "helseplattformen";
 
 pub struct TestApp {
@@ -23,6 +25,9 @@ pub struct TestApp {
     pub data: Arc<TempDir>,
     /// Set on the AWS backend: its table, bucket and clients (pointed at the emulators).
     pub aws: Option<AwsBackend>,
+    /// The server's engine, for white-box steps a client cannot take (a test that needs a
+    /// signing link that was never e-mailed reads the envelope and keys through it).
+    pub engine: Arc<vedtak::service::Engine>,
     shutdown: Arc<Notify>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -104,6 +109,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
     .expect("local server starts");
     local.spawn_background();
     let shutdown = local.shutdown.clone();
+    let engine = local.state.engine.clone();
     let router = local.router();
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
@@ -114,6 +120,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
         client: reqwest::Client::new(),
         data,
         aws,
+        engine,
         shutdown,
         server,
     }

@@ -23,6 +23,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         admin_token_hash: None,
         dispatcher: None, // effects are performed by the stream function
         base_url: backend.config.base_url.clone(),
+        behind_proxy: true, // API Gateway: the client address comes in X-Forwarded-For
     };
     lambda_http::run(router(state)).await
 }

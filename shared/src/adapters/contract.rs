@@ -7,6 +7,7 @@
 
 mod commits;
 mod documents;
+mod envelopes;
 pub mod fixtures;
 mod history;
 
@@ -15,6 +16,7 @@ pub use commits::{
     taken_event_seq_conflicts,
 };
 pub use documents::documents_contract;
+pub use envelopes::envelopes_ride_on_commits;
 pub use history::{enrollments_listed_per_program, events_ordered_by_seq, idempotency_once, outbox_lifecycle};
 
 use self::fixtures::*;
@@ -35,6 +37,7 @@ pub async fn run_all(store: &dyn Store) {
     enrollments_listed_per_program(store).await;
     idempotency_once(store).await;
     outbox_lifecycle(store).await;
+    envelopes_ride_on_commits(store).await;
 }
 
 /// The value of a call that must succeed. (`track_caller`: a failure names the check's line.)

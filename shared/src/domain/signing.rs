@@ -124,7 +124,7 @@ pub fn decide_envelope(
         }
         EnvelopeCommand::Remind { signer } => {
             let s = step.turn(*signer)?;
-            if !envelope.next_reminder_at(s).is_some_and(|at| at <= now) {
+            if envelope.next_reminder_at(s).is_none_or(|at| at > now) {
                 return Err(DomainError::NotDue {
                     what: format!("no reminder is due for signer {s}"),
                 });
@@ -226,7 +226,3 @@ fn waiting(s: &NewSigner) -> EnvelopeSigner {
 #[path = "signing_step.rs"]
 mod step;
 use step::Step;
-
-#[cfg(test)]
-#[path = "tests/signing.rs"]
-mod tests;

@@ -7,6 +7,7 @@
 
 mod chain;
 mod deadlines;
+mod signing;
 mod transitions;
 mod values;
 mod votes;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-fn field<T>(name: &str, r: Result<T, ValueError>) -> Result<T, AppError> {
+pub(super) fn field<T>(name: &str, r: Result<T, ValueError>) -> Result<T, AppError> {
     r.map_err(|e| AppError::invalid(name, e))
 }
 

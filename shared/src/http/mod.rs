@@ -5,9 +5,12 @@ mod commands;
 mod documents;
 pub mod dto;
 mod enrollments;
+mod envelope_dto;
+mod envelopes;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+mod pages;
 mod programs;
 
 use crate::clock::TravelClock;
@@ -38,6 +41,8 @@ pub struct AppState {
     /// Present where effects are performed in-process, so moving the clock can run them.
     pub dispatcher: Option<Arc<Dispatcher>>,
     pub base_url: String,
+    /// True behind API Gateway: the client address is then taken from `X-Forwarded-For`.
+    pub behind_proxy: bool,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -52,6 +57,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/programs/{pid}/municipalities/{n}", get(enrollments::get))
         .route("/v1/programs/{pid}/municipalities/{n}/events", get(enrollments::events))
         .merge(commands::routes())
+        .route(
+            "/v1/programs/{pid}/municipalities/{n}/agreement",
+            post(envelopes::agreement),
+        )
+        .route("/v1/envelopes/{id}", get(envelopes::get))
+        .route("/v1/envelopes/{id}/void", post(envelopes::void))
+        .route("/v1/envelopes/{id}/certificate", get(envelopes::certificate))
+        .route("/.well-known/vedtak-keys.json", get(envelopes::keys))
         .route("/v1/documents/uploads", post(documents::presign))
         .route("/v1/clock", get(clock::get).put(clock::put))
         .route("/v1/openapi.json", get(openapi::serve))
@@ -62,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(DOCUMENT_LIMIT));
     json_api
         .merge(documents)
+        .merge(pages::routes())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { AppError::not_found("no such resource") })
         .method_not_allowed_fallback(|| async {
@@ -75,11 +89,27 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                // The path only, with signing tokens masked: a link in a log is a link anyone can use.
+                tracing::info_span!("request", method = %request.method(), path = %masked_path(request.uri().path()))
+            }),
+        )
         .with_state(state)
 }
 
 pub type Router = axum::Router;
+
+/// The request path as logged: `/sign/{token}…` becomes `/sign/***…`.
+pub fn masked_path(path: &str) -> String {
+    match path.strip_prefix("/sign/") {
+        Some(rest) => match rest.find('/') {
+            Some(i) => format!("/sign/***{}", &rest[i..]),
+            None => "/sign/***".to_owned(),
+        },
+        None => path.to_owned(),
+    }
+}
 
 /// Serves `router` on `listener` until `shutdown` completes, finishing requests in flight.
 pub async fn serve(
@@ -87,5 +117,7 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    // The peer address is what a signature records as the signer's IP address.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

@@ -13,6 +13,8 @@ use utoipa::{Modify, OpenApi};
         super::enrollments::create, super::enrollments::list, super::enrollments::get, super::enrollments::events,
         super::commands::notice, super::commands::meetings, super::commands::decision, super::commands::exercise,
         super::commands::decline, super::commands::preferences, super::commands::golive, super::commands::live,
+        super::envelopes::agreement, super::envelopes::get, super::envelopes::void, super::envelopes::certificate,
+        super::envelopes::keys,
         super::documents::upload, super::documents::download, super::documents::presign,
         super::clock::get, super::clock::put,
     ),
