@@ -76,10 +76,7 @@ pub async fn mails_to(app: &TestApp, email: &str, at_least: usize) -> Vec<String
             .outbox(0)
             .await
             .into_iter()
-            .filter(|raw| {
-                raw.lines()
-                    .any(|l| l.starts_with("To:") && l.contains(&format!("<{email}>")))
-            })
+            .filter(|raw| addressed_to(raw, email))
             .collect();
         mine.sort_by_key(|raw| order_of(raw));
         let mine: Vec<String> = mine.iter().map(|raw| mail_text(raw)).collect();
@@ -89,6 +86,15 @@ pub async fn mails_to(app: &TestApp, email: &str, at_least: usize) -> Vec<String
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("fewer than {at_least} e-mails to {email}");
+}
+
+/// Whether the `To:` header names `email`, also when a long name folded it onto more lines.
+fn addressed_to(raw: &str, email: &str) -> bool {
+    let unfolded = raw.replace("\r\n", "\n").replace("\n ", " ").replace("\n\t", " ");
+    unfolded
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .any(|l| l.starts_with("To:") && l.contains(&format!("<{email}>")))
 }
 
 /// Where a mail stands in its enrollment's history: the Message-ID ends in the outbox entry's
