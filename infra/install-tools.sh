@@ -5,6 +5,8 @@
 #   moto            - S3 and SES stand-in (moto[server], PyPI)
 #   cfn-lint        - validates template.yaml (PyPI)
 #   cargo-lambda    - builds the Lambda functions, with zig as the cross linker (PyPI)
+#   Chromium        - headless browser for the HTML pages' tests, driven through chromedriver
+#                     (Debian's chromium and chromium-driver packages, so system-wide; needs root)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/infra/.tools"
@@ -34,6 +36,14 @@ if ! rustup target list --installed 2>/dev/null | grep -q '^aarch64-unknown-linu
   rustup target add aarch64-unknown-linux-gnu >&2
 fi
 
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  log "installing chromium and chromium-driver (apt)"
+  apt-get update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver >&2
+fi
+
 echo "export VEDTAK_DYNAMODB_LOCAL_DIR='$(dirname "$jar")'"
 echo "export VEDTAK_MOTO_SERVER='$venv/bin/moto_server'"
+echo "export VEDTAK_CHROMIUM=/usr/bin/chromium"
+echo "export VEDTAK_CHROMEDRIVER=/usr/bin/chromedriver"
 echo "export PATH='$venv/bin':\"\$PATH\""

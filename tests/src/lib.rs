@@ -2,6 +2,7 @@
 //! documents, .eml outbox) on a free loopback port with a fresh data directory, and the tests
 //! talk to it over real HTTP.
 
+pub mod browser;
 pub mod dynamodb_local;
 pub mod moto;
 
