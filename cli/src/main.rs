@@ -2,6 +2,7 @@
 
 mod aws_init;
 mod check;
+mod keys;
 mod serve;
 mod verify;
 
@@ -26,6 +27,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Check, offline, a document against its sealed certificate.
     Verify(verify::VerifyArgs),
+    /// Make, rotate and publish the signing keys (the JSON kept in Secrets Manager).
+    Keys(keys::KeysArgs),
     /// Create the DynamoDB table and S3 bucket (as template.yaml defines them) where missing,
     /// and the first platform admin key.
     AwsInit,
@@ -44,6 +47,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve::run(args)),
         Command::Verify(args) => std::process::exit(verify::run(args)?),
+        Command::Keys(args) => keys::run(args),
         Command::AwsInit => runtime.block_on(aws_init::run()),
         Command::Check(args) => {
             let code = runtime.block_on(check::run(args))?;

@@ -1,8 +1,10 @@
 //! The AWS backend assembled from the environment: DynamoDB for state, S3 for documents, SES
 //! for e-mail. The Lambda functions and `vedtak serve --backend aws` build it once, at start.
 //! Building it makes no network call: credentials and endpoints are resolved lazily by the SDK,
-//! so a function is ready for its first event as soon as its process is.
+//! and the signing keys are read from Secrets Manager at their first use, so a function is ready
+//! for its first event as soon as its process is.
 
+use crate::adapters::secretsmanager::SecretsManagerKeys;
 use crate::adapters::{dynamodb::DynamoStore, s3::S3Documents, ses::SesMailer};
 use crate::signing::keys::{KeySource, Keys, StaticKeys};
 use crate::signing::seal::KeyError;
@@ -11,7 +13,8 @@ use aws_config::BehaviorVersion;
 use std::sync::Arc;
 
 /// What the AWS backend needs besides the standard AWS environment (`AWS_REGION`,
-/// credentials, and `AWS_ENDPOINT_URL[_DYNAMODB|_S3|_SESV2]` for local stand-ins).
+/// credentials, and `AWS_ENDPOINT_URL[_DYNAMODB|_S3|_SESV2|_SECRETS_MANAGER]` for local
+/// stand-ins).
 #[derive(Debug, Clone)]
 pub struct AwsConfig {
     /// `VEDTAK_TABLE`
@@ -26,32 +29,62 @@ pub struct AwsConfig {
     pub keys: KeysSetting,
 }
 
-/// `VEDTAK_KEYS` (the keys JSON itself, for emulators and tests) or nothing: without keys,
-/// everything but signing works, and signing answers 503.
+/// The environment variable naming the Secrets Manager secret that holds the keys JSON.
+pub const KEYS_SECRET_ENV: &str = "VEDTAK_KEYS_SECRET_ARN";
+/// The environment variable holding the keys JSON itself.
+pub const KEYS_JSON_ENV: &str = "VEDTAK_KEYS";
+
+/// Where the signing keys come from, in this order: `VEDTAK_KEYS_SECRET_ARN` (a Secrets
+/// Manager secret, by ARN or name, read at first use: what the SAM stack sets), `VEDTAK_KEYS`
+/// (the keys JSON itself, for emulators and tests), or nothing: without keys, everything but
+/// signing works, and signing answers 503.
 #[derive(Clone)]
 pub enum KeysSetting {
+    SecretsManager(String),
     Json(String),
     None,
 }
 
 impl std::fmt::Debug for KeysSetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never print the keys themselves.
-        f.write_str(match self {
-            KeysSetting::Json(_) => "Json(<redacted>)",
-            KeysSetting::None => "None",
-        })
+        // Never print the keys themselves; the secret's name is not secret.
+        match self {
+            KeysSetting::SecretsManager(id) => f.debug_tuple("SecretsManager").field(id).finish(),
+            KeysSetting::Json(_) => f.write_str("Json(<redacted>)"),
+            KeysSetting::None => f.write_str("None"),
+        }
     }
 }
 
 impl KeysSetting {
-    pub fn source(&self) -> Arc<dyn KeySource> {
+    /// From the environment, as `lookup` reads it (blank values count as unset).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> KeysSetting {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(id) = var(KEYS_SECRET_ENV) {
+            KeysSetting::SecretsManager(id.trim().to_owned())
+        } else if let Some(json) = var(KEYS_JSON_ENV) {
+            KeysSetting::Json(json)
+        } else {
+            KeysSetting::None
+        }
+    }
+
+    /// The source of the keys; makes no request. A secret needs the Secrets Manager client.
+    pub fn source(&self, secretsmanager: Option<&aws_sdk_secretsmanager::Client>) -> Arc<dyn KeySource> {
         match self {
+            KeysSetting::SecretsManager(id) => match secretsmanager {
+                Some(client) => Arc::new(SecretsManagerKeys::new(client.clone(), id.clone())),
+                None => Arc::new(NoKeys(format!(
+                    "{KEYS_SECRET_ENV} is set, but the backend was built without a Secrets Manager client"
+                ))),
+            },
             KeysSetting::Json(json) => match Keys::from_json(json) {
                 Ok(keys) => Arc::new(StaticKeys(Arc::new(keys))),
-                Err(e) => Arc::new(NoKeys(e.to_string())),
+                Err(e) => Arc::new(NoKeys(format!("{KEYS_JSON_ENV}: {e}"))),
             },
-            KeysSetting::None => Arc::new(NoKeys("no signing keys are configured (VEDTAK_KEYS)".into())),
+            KeysSetting::None => Arc::new(NoKeys(format!(
+                "none are configured ({KEYS_SECRET_ENV} or {KEYS_JSON_ENV})"
+            ))),
         }
     }
 }
@@ -62,7 +95,7 @@ struct NoKeys(String);
 #[async_trait::async_trait]
 impl KeySource for NoKeys {
     async fn keys(&self) -> Result<Arc<Keys>, KeyError> {
-        Err(KeyError::Rejected(self.0.clone()))
+        Err(KeyError::Unavailable(self.0.clone()))
     }
 }
 
@@ -83,7 +116,7 @@ impl AwsConfig {
             bucket: var("VEDTAK_BUCKET")?,
             base_url: var("VEDTAK_BASE_URL").unwrap_or_default(),
             mail_from: var("VEDTAK_MAIL_FROM").unwrap_or_else(|_| "vedtak <noreply@vedtak.invalid>".into()),
-            keys: var("VEDTAK_KEYS").map_or(KeysSetting::None, KeysSetting::Json),
+            keys: KeysSetting::from_lookup(|name| std::env::var(name).ok()),
         })
     }
 }
@@ -121,23 +154,25 @@ impl AwsBackend {
             .build();
         let s3 = aws_sdk_s3::Client::from_conf(s3_config);
         let sesv2 = aws_sdk_sesv2::Client::new(&shared);
-        Self::from_clients(config, dynamodb, s3, sesv2, region)
+        let secretsmanager = aws_sdk_secretsmanager::Client::new(&shared);
+        Self::from_clients(config, dynamodb, s3, sesv2, Some(secretsmanager), region)
     }
 
     /// From clients built elsewhere (tests point them at emulators without touching the
-    /// process environment).
+    /// process environment). `secretsmanager` is needed only when the keys are in a secret.
     pub fn from_clients(
         config: AwsConfig,
         dynamodb: aws_sdk_dynamodb::Client,
         s3: aws_sdk_s3::Client,
         sesv2: aws_sdk_sesv2::Client,
+        secretsmanager: Option<aws_sdk_secretsmanager::Client>,
         region: String,
     ) -> AwsBackend {
         AwsBackend {
             store: Arc::new(DynamoStore::new(dynamodb.clone(), config.table.clone())),
             documents: Arc::new(S3Documents::new(s3.clone(), config.bucket.clone())),
             mailer: Arc::new(SesMailer::new(sesv2, config.mail_from.clone())),
-            keys: config.keys.source(),
+            keys: config.keys.source(secretsmanager.as_ref()),
             dynamodb,
             s3,
             region,
@@ -162,5 +197,45 @@ impl AwsBackend {
             created.push(format!("bucket {}", self.config.bucket));
         }
         Ok(created)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setting(vars: &[(&str, &str)]) -> KeysSetting {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        KeysSetting::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn a_secret_wins_over_keys_in_the_environment_and_blank_values_count_as_unset() {
+        let arn = "arn:aws:secretsmanager:eu-north-1:123456789012:secret:vedtak-keys-AbCdEf";
+        let both = setting(&[(KEYS_SECRET_ENV, arn), (KEYS_JSON_ENV, "{}")]);
+        assert!(matches!(&both, KeysSetting::SecretsManager(id) if id == arn));
+        assert!(matches!(
+            setting(&[(KEYS_SECRET_ENV, " "), (KEYS_JSON_ENV, "{}")]),
+            KeysSetting::Json(_)
+        ));
+        assert!(matches!(setting(&[(KEYS_JSON_ENV, "")]), KeysSetting::None));
+    }
+
+    #[test]
+    fn debug_names_the_secret_but_never_prints_keys() {
+        let (_, json) = Keys::generate("debug-1");
+        let printed = format!("{:?}", KeysSetting::Json(json.clone()));
+        assert_eq!(printed, "Json(<redacted>)");
+        let printed = format!("{:?}", KeysSetting::SecretsManager("vedtak-keys".into()));
+        assert_eq!(printed, r#"SecretsManager("vedtak-keys")"#);
+    }
+
+    #[tokio::test]
+    async fn keys_in_a_secret_need_a_secrets_manager_client_and_say_so_without_one() {
+        let source = KeysSetting::SecretsManager("vedtak-keys".into()).source(None);
+        let err = source.keys().await.err().expect("no client, no keys").to_string();
+        assert!(err.contains(KEYS_SECRET_ENV), "{err}");
+        let err = KeysSetting::None.source(None).keys().await.err().unwrap().to_string();
+        assert!(err.contains(KEYS_SECRET_ENV) && err.contains(KEYS_JSON_ENV), "{err}");
     }
 }

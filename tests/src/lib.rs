@@ -142,7 +142,7 @@ pub async fn fresh_aws_backend(base_url: &str) -> AwsBackend {
         mail_from,
         keys: KeysSetting::Json(vedtak::signing::keys::Keys::generate("test-aws").1),
     };
-    AwsBackend::from_clients(config, dynamodb, s3, sesv2, moto::REGION.into())
+    AwsBackend::from_clients(config, dynamodb, s3, sesv2, None, moto::REGION.into())
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: vedtak::http::Router, stop: Arc<Notify>) {

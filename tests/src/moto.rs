@@ -1,4 +1,4 @@
-//! moto's server as the S3 and SES stand-in: started once per test binary on a free loopback
+//! moto's server as the S3, SES and Secrets Manager stand-in: started once per test binary on a free loopback
 //! port, shared by every test in it, and gone when the test process is.
 //!
 //! The executable is `$VEDTAK_MOTO_SERVER`, else `infra/.tools/venv/bin/moto_server` (what
@@ -19,6 +19,8 @@
 //! - SES v2: `SendEmail` with raw content, refused unless the sender (address or domain) is a
 //!   verified identity, so [`sesv2`] verifies [`MAIL_FROM`]'s address. What was sent is read
 //!   from moto's state dump, `GET /moto-api/data.json` (`ses.RawMessage`): [`sent_emails`].
+//! - Secrets Manager: CreateSecret, PutSecretValue, GetSecretValue (by name or ARN), with the
+//!   real service's `ResourceNotFoundException` for a secret that does not exist.
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use std::io::{Read, Write};
@@ -168,6 +170,17 @@ pub async fn sesv2() -> aws_sdk_sesv2::Client {
         .await
         .expect("verify the sender in moto");
     client
+}
+
+/// A Secrets Manager client for moto.
+pub fn secretsmanager() -> aws_sdk_secretsmanager::Client {
+    let config = aws_sdk_secretsmanager::Config::builder()
+        .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
+        .region(aws_sdk_secretsmanager::config::Region::new(REGION))
+        .endpoint_url(endpoint())
+        .credentials_provider(credentials())
+        .build();
+    aws_sdk_secretsmanager::Client::from_conf(config)
 }
 
 /// A new bucket of this test's own, made by `create_bucket` exactly as `vedtak aws-init` makes it.

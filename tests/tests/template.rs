@@ -332,6 +332,90 @@ fn the_stream_function_is_woken_only_by_new_outbox_entries_and_reports_partial_f
     assert_eq!(key_filter, &serde_json::json!([{ "prefix": "OUTBOX#" }]));
 }
 
+/// Every policy statement of every IAM role, as (role, statement).
+fn role_statements(template: &Value) -> Vec<(&str, &Value)> {
+    let mut all = Vec::new();
+    for (name, role) in resources_of_type(template, "AWS::IAM::Role") {
+        for policy in role["Properties"]["Policies"].as_sequence().into_iter().flatten() {
+            for statement in policy["PolicyDocument"]["Statement"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+            {
+                all.push((name, statement));
+            }
+        }
+    }
+    all
+}
+
+/// A statement's actions, whether one string or a list.
+fn actions(statement: &Value) -> Vec<&str> {
+    match &statement["Action"] {
+        Value::String(one) => vec![one.as_str()],
+        Value::Sequence(many) => many.iter().map(|a| str_of(a, "Action")).collect(),
+        other => panic!("Action is {other:?}"),
+    }
+}
+
+#[test]
+fn every_function_is_told_the_signing_keys_secret_and_may_only_read_that_one_secret() {
+    let template = template();
+    let secrets = resources_of_type(&template, "AWS::SecretsManager::Secret");
+    assert_eq!(secrets.len(), 1, "one secret, the signing keys");
+    let (secret_name, secret) = secrets[0];
+    assert_eq!(secret_name, "SigningKeysSecret");
+    let p = &secret["Properties"];
+    assert!(
+        p["SecretString"].is_null() && p["GenerateSecretString"].is_null(),
+        "the keys come from `vedtak keys new`: a value in the template would be no key, and each \
+         stack update would overwrite the keys with it"
+    );
+    assert_eq!(secret["DeletionPolicy"], "Retain", "the retired keys outlive the stack");
+    assert_eq!(secret["UpdateReplacePolicy"], "Retain");
+
+    let variables = &template["Globals"]["Function"]["Environment"]["Variables"];
+    assert!(
+        is_ref_to(&variables[vedtak::aws::KEYS_SECRET_ENV], secret_name),
+        "Globals set {} to the secret: {:?}",
+        vedtak::aws::KEYS_SECRET_ENV,
+        variables[vedtak::aws::KEYS_SECRET_ENV]
+    );
+    assert!(
+        variables[vedtak::aws::KEYS_JSON_ENV].is_null(),
+        "keys never travel in plain environment variables on AWS"
+    );
+
+    let statements = role_statements(&template);
+    for (name, f) in resources_of_type(&template, "AWS::Serverless::Function") {
+        let own = &f["Properties"]["Environment"]["Variables"];
+        for var in [vedtak::aws::KEYS_SECRET_ENV, vedtak::aws::KEYS_JSON_ENV] {
+            assert!(own[var].is_null(), "{name} must not set {var} itself");
+        }
+        let role = match tagged(&f["Properties"]["Role"]) {
+            Some((tag, v)) if tag == "GetAtt" => str_of(v, "Role").trim_end_matches(".Arn").to_owned(),
+            other => panic!("{name}.Role is not !GetAtt <role>.Arn: {other:?}"),
+        };
+        let reads_keys = statements.iter().any(|(r, s)| {
+            *r == role
+                && s["Effect"] == "Allow"
+                && actions(s) == ["secretsmanager:GetSecretValue"]
+                && is_ref_to(&s["Resource"], secret_name)
+        });
+        assert!(reads_keys, "{role} (of {name}) may read {secret_name}");
+    }
+
+    // Nothing else: no other Secrets Manager action, no other secret, no wildcard.
+    for (role, s) in statements {
+        for action in actions(s) {
+            if action.to_ascii_lowercase().starts_with("secretsmanager:") || action == "*" {
+                assert_eq!(action, "secretsmanager:GetSecretValue", "{role}");
+                assert!(is_ref_to(&s["Resource"], secret_name), "{role}: {:?}", s["Resource"]);
+            }
+        }
+    }
+}
+
 /// Names a `${...}` in a `!Sub` string refers to (`${X.Attr}` -> X; `${!Literal}` is none).
 fn sub_names(text: &str) -> Vec<String> {
     let mut names = Vec::new();

@@ -1,7 +1,8 @@
 //! Adapters: the ports implemented against real things. `embedded` (redb) and `files` keep local
-//! mode's state on disk, `eml` writes e-mails as files, `memory` is for unit tests, and
-//! `contract` is the test suite every `Store` and `Documents` adapter must pass, so a new backend
-//! (DynamoDB, S3) is held to exactly the same semantics as the embedded one.
+//! mode's state on disk, `eml` writes e-mails as files, `memory` is for unit tests,
+//! `secretsmanager` reads the signing keys on AWS, and `contract` is the test suite every
+//! `Store` and `Documents` adapter must pass, so a new backend (DynamoDB, S3) is held to exactly
+//! the same semantics as the embedded one.
 
 pub mod aws_schema;
 pub mod contract;
@@ -11,4 +12,5 @@ pub mod eml;
 pub mod files;
 pub mod memory;
 pub mod s3;
+pub mod secretsmanager;
 pub mod ses;

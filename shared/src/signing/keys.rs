@@ -39,6 +39,11 @@ impl Keys {
         PublishedKeys { keys }
     }
 
+    /// The published keys as pretty JSON: the body of `/.well-known/vedtak-keys.json`.
+    pub fn published_json(&self) -> String {
+        serde_json::to_string_pretty(&self.published()).expect("published keys serialize")
+    }
+
     /// New keys, and their configuration JSON.
     pub fn generate(key_id: &str) -> (Keys, String) {
         let (sealing, pkcs8) = SealingKey::generate(key_id);
@@ -58,6 +63,38 @@ impl Keys {
             },
             json,
         )
+    }
+
+    /// The keys after a rotation, and their configuration JSON: a fresh sealing key named
+    /// `key_id` takes the place of the current one, which joins the retired keys first (before
+    /// those retired earlier), so every certificate sealed so far still verifies against the
+    /// published keys. The link key is kept: signing links and codes already sent keep working.
+    /// A `key_id` used before is refused (it would make two keys share a name).
+    pub fn rotate(json: &str, key_id: &str) -> Result<(Keys, String), KeyError> {
+        check_key_id(key_id)?;
+        let old = Keys::from_json(json)?;
+        let file: KeysFile = serde_json::from_str(json).expect("parsed just above");
+        let mut retired = vec![old.sealing.public()];
+        retired.extend(old.retired);
+        if retired.iter().any(|k| k.key_id == key_id) {
+            return Err(KeyError::Rejected(format!(
+                "the key id '{key_id}' was used before; choose a new one"
+            )));
+        }
+        let (sealing, pkcs8) = SealingKey::generate(key_id);
+        let file = KeysFile {
+            key_id: key_id.to_owned(),
+            sealing_key: B64.encode(pkcs8),
+            link_key: file.link_key,
+            retired_keys: retired.clone(),
+        };
+        let json = serde_json::to_string_pretty(&file).expect("keys serialize");
+        let keys = Keys {
+            sealing,
+            link: old.link,
+            retired,
+        };
+        Ok((keys, json))
     }
 
     pub fn from_json(json: &str) -> Result<Keys, KeyError> {
@@ -89,6 +126,18 @@ impl Keys {
             }
             Err(e) => Err(KeyError::Rejected(format!("cannot read {}: {e}", path.display()))),
         }
+    }
+}
+
+/// A key id names a key in certificates and in the published keys: not blank, one line.
+pub fn check_key_id(key_id: &str) -> Result<(), KeyError> {
+    let ok = !key_id.trim().is_empty() && key_id.trim() == key_id && !key_id.chars().any(char::is_control);
+    if ok {
+        Ok(())
+    } else {
+        Err(KeyError::Rejected(
+            "a key id must not be blank, start or end with spaces, or hold control characters".into(),
+        ))
     }
 }
 
@@ -134,6 +183,28 @@ mod tests {
         let rotated = Keys::from_json(&with_retired.to_string()).unwrap();
         let ids: Vec<String> = rotated.published().keys.into_iter().map(|k| k.key_id).collect();
         assert_eq!(ids, ["2026-11", "2025-01"]);
+    }
+
+    #[test]
+    fn a_rotation_retires_the_current_key_first_keeps_the_link_key_and_refuses_a_used_id() {
+        let (first, json) = Keys::generate("2026-01");
+        let (second, json) = Keys::rotate(&json, "2026-06").unwrap();
+        let (third, json) = Keys::rotate(&json, "2026-11").unwrap();
+        let ids = |keys: &Keys| -> Vec<String> { keys.published().keys.into_iter().map(|k| k.key_id).collect() };
+        assert_eq!(ids(&third), ["2026-11", "2026-06", "2026-01"]);
+        let reread = Keys::from_json(&json).unwrap();
+        assert_eq!(ids(&reread), ids(&third));
+        assert_eq!(reread.published().keys[1], second.sealing.public());
+        assert_eq!(reread.published().keys[2], first.sealing.public());
+        assert_ne!(third.sealing.public(), second.sealing.public());
+        let nonce = super::super::links::nonce();
+        assert_eq!(
+            reread.link.code("env_a", 0, &nonce),
+            first.link.code("env_a", 0, &nonce)
+        );
+        for used in ["2026-11", "2026-01", "", " x"] {
+            assert!(Keys::rotate(&json, used).is_err(), "{used:?}");
+        }
     }
 
     #[test]

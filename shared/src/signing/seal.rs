@@ -19,8 +19,12 @@ pub struct SealingKey {
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("not an Ed25519 PKCS#8 key: {0}")]
+    /// Keys given that are not usable keys (never echoing them).
+    #[error("the signing keys are refused: {0}")]
     Rejected(String),
+    /// Not configured, or where they are kept cannot be read (never with their value).
+    #[error("the signing keys are unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl SealingKey {
@@ -32,7 +36,8 @@ impl SealingKey {
     }
 
     pub fn from_pkcs8(key_id: &str, pkcs8: &[u8]) -> Result<SealingKey, KeyError> {
-        let pair = Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|e| KeyError::Rejected(e.to_string()))?;
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8)
+            .map_err(|e| KeyError::Rejected(format!("the sealing key is not an Ed25519 PKCS#8 key ({e})")))?;
         Ok(SealingKey {
             key_id: key_id.to_owned(),
             pair,
