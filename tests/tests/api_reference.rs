@@ -26,6 +26,7 @@ async fn the_openapi_document_lists_every_command() {
         "preferences",
         "golive",
         "live",
+        "agreement",
     ] {
         assert!(
             paths.contains_key(&format!("/v1/programs/{{pid}}/municipalities/{{n}}/{command}")),
@@ -39,6 +40,10 @@ async fn the_openapi_document_lists_every_command() {
         "/v1/documents/{sha256}",
         "/v1/clock",
         "/v1/programs/{pid}/municipalities/{n}/events",
+        "/v1/envelopes/{id}",
+        "/v1/envelopes/{id}/void",
+        "/v1/envelopes/{id}/certificate",
+        "/.well-known/vedtak-keys.json",
     ] {
         assert!(paths.contains_key(path), "{path}");
     }

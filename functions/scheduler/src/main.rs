@@ -31,8 +31,19 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         async move {
             let report = vedtak::sweep::sweep(&engine, engine.now()).await?;
             let retried = dispatcher.run_once().await?;
-            tracing::info!(lapsed = report.lapsed, retried, "sweep done");
-            Ok::<Value, lambda_runtime::Error>(json!({ "lapsed": report.lapsed, "effects_done": retried }))
+            tracing::info!(
+                lapsed = report.lapsed,
+                envelopes_expired = report.envelopes_expired,
+                signers_reminded = report.signers_reminded,
+                retried,
+                "sweep done"
+            );
+            Ok::<Value, lambda_runtime::Error>(json!({
+                "lapsed": report.lapsed,
+                "envelopes_expired": report.envelopes_expired,
+                "signers_reminded": report.signers_reminded,
+                "effects_done": retried,
+            }))
         }
     }))
     .await

@@ -121,3 +121,17 @@ pub async fn serve(
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn signing_tokens_never_reach_the_request_log() {
+        assert_eq!(super::masked_path("/sign/env_abc.SECRET"), "/sign/***");
+        assert_eq!(super::masked_path("/sign/env_abc.SECRET/code"), "/sign/***/code");
+        assert_eq!(
+            super::masked_path("/sign/env_abc.SECRET/documents/ab12"),
+            "/sign/***/documents/ab12"
+        );
+        assert_eq!(super::masked_path("/v1/envelopes/env_abc"), "/v1/envelopes/env_abc");
+    }
+}

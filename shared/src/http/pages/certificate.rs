@@ -69,15 +69,16 @@ fn view(lang: super::layout::Lang, id: &str, c: &Value) -> Markup {
         h2 { (lang.t("Dokumenter (SHA-256)", "Documents (SHA-256)")) }
         ul { @for d in &documents { li { code.hash { (text(d, &["sha256"])) } } } }
         h2 { (lang.t("Signaturer", "Signatures")) }
+        p { (lang.t("Hver signatar bekreftet med en engangskode sendt til sin e-postadresse.",
+                    "Each signer confirmed with a one-time code sent to their e-mail address.")) }
         table {
-            thead { tr { th { "#" } th { (lang.t("Navn", "Name")) } th { (lang.t("Signert", "Signed")) } th { (lang.t("Bekreftet med", "Verified by")) } } }
+            thead { tr { th { "#" } th { (lang.t("Navn", "Name")) } th { (lang.t("Signert", "Signed")) } } }
             tbody {
                 @for s in &signers {
                     tr {
                         td { (s["order"].as_u64().unwrap_or(0)) }
                         td { (text(s, &["name"])) br; span.muted { (text(s, &["title"])) } }
                         td { (instant(&s["signed_at"])) }
-                        td { (lang.t("engangskode på e-post", "one-time code by e-mail")) }
                     }
                 }
             }
