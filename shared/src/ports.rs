@@ -1,5 +1,5 @@
 //! Ports: the narrow traits between the engine and the world. The service speaks only to these;
-//! adapters (embedded, memory, and later DynamoDB/S3/SES) implement them.
+//! adapters (embedded, memory, DynamoDB, S3, SES) implement them.
 
 use crate::auth::ApiKey;
 use crate::chain::Event;

@@ -27,7 +27,8 @@ pub mod table {
 
 /// The document bucket.
 pub mod bucket {
-    /// Documents live under `documents/{sha256}`; certificates (later) beside them.
+    /// Documents live under `documents/{sha256}`, sealed certificates beside them (they are
+    /// documents too, content-addressed JSON).
     pub const DOCUMENTS_PREFIX: &str = "documents/";
     /// Sealed documents cannot be deleted or overwritten during retention. GOVERNANCE rather
     /// than COMPLIANCE so that a mistaken upload can still be removed by a specially privileged
