@@ -23,3 +23,4 @@ pub mod signing;
 pub mod stream;
 pub mod sweep;
 pub mod telemetry;
+pub mod webhooks;

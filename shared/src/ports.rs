@@ -4,6 +4,7 @@
 use crate::auth::ApiKey;
 use crate::chain::Event;
 use crate::domain::{Effect, Enrollment, Envelope, MunicipalityNumber, Program, ProgramId, Sha256Hex, State};
+use crate::webhooks::{Delivery, InboundSecret, Subscription};
 use async_trait::async_trait;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -134,6 +135,31 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError>;
     /// Records a failed attempt and when to try again.
     async fn outbox_retry(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
+
+    /// Creates or replaces a webhook subscription.
+    async fn put_subscription(&self, subscription: &Subscription) -> Result<(), StoreError>;
+    async fn subscription(&self, program: &ProgramId, id: &str) -> Result<Option<Subscription>, StoreError>;
+    /// A program's subscriptions, ordered by id.
+    async fn subscriptions(&self, program: &ProgramId) -> Result<Vec<Subscription>, StoreError>;
+
+    /// Creates a delivery unless one with its id exists already (a fan-out that runs twice
+    /// must not deliver twice); says whether it created it.
+    async fn create_delivery(&self, delivery: &Delivery) -> Result<bool, StoreError>;
+    /// Replaces a delivery (after a try, or a retry by hand).
+    async fn update_delivery(&self, delivery: &Delivery) -> Result<(), StoreError>;
+    async fn delivery(&self, subscription: &str, id: &str) -> Result<Option<Delivery>, StoreError>;
+    /// One subscription's deliveries, newest first (delivery ids sort by time), at most `limit`.
+    async fn deliveries(&self, subscription: &str, limit: usize) -> Result<Vec<Delivery>, StoreError>;
+    /// Pending deliveries whose next try is due at `now`, earliest first, at most `limit`.
+    async fn deliveries_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Creates or replaces a municipality's inbound webhook secret.
+    async fn put_inbound_secret(&self, secret: &InboundSecret) -> Result<(), StoreError>;
+    async fn inbound_secret(
+        &self,
+        program: &ProgramId,
+        number: &MunicipalityNumber,
+    ) -> Result<Option<InboundSecret>, StoreError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -22,6 +22,7 @@ mod schema;
 mod store;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 pub use schema::create_table;
 

@@ -15,6 +15,7 @@ mod store;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 use self::tables::*;
 use crate::ports::StoreError;

@@ -12,6 +12,7 @@ use crate::auth::ApiKey;
 use crate::chain::Event;
 use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
 use crate::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
+use crate::webhooks::{Delivery, DeliveryStatus, InboundSecret, Subscription};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +31,10 @@ struct Maps {
     outbox: BTreeMap<String, OutboxEntry>,
     idempotency: HashMap<String, IdempotencyRecord>,
     envelopes: HashMap<String, Envelope>,
+    subscriptions: BTreeMap<(ProgramId, String), Subscription>,
+    /// By (subscription, delivery id).
+    deliveries: BTreeMap<(String, String), Delivery>,
+    inbound_secrets: HashMap<EnrollmentKey, InboundSecret>,
 }
 
 /// A `Store` that lives as long as the value.
@@ -204,5 +209,89 @@ impl Store for MemoryStore {
             stored.last_error = entry.last_error.clone();
         }
         Ok(())
+    }
+
+    async fn put_subscription(&self, subscription: &Subscription) -> Result<(), StoreError> {
+        let key = (subscription.program.clone(), subscription.id.clone());
+        self.lock()?.subscriptions.insert(key, subscription.clone());
+        Ok(())
+    }
+
+    async fn subscription(&self, program: &ProgramId, id: &str) -> Result<Option<Subscription>, StoreError> {
+        Ok(self
+            .lock()?
+            .subscriptions
+            .get(&(program.clone(), id.to_owned()))
+            .cloned())
+    }
+
+    async fn subscriptions(&self, program: &ProgramId) -> Result<Vec<Subscription>, StoreError> {
+        let m = self.lock()?;
+        Ok(m.subscriptions
+            .iter()
+            .filter(|((p, _), _)| p == program)
+            .map(|(_, s)| s.clone())
+            .collect())
+    }
+
+    async fn create_delivery(&self, delivery: &Delivery) -> Result<bool, StoreError> {
+        let key = (delivery.subscription.clone(), delivery.id.clone());
+        let mut m = self.lock()?;
+        if m.deliveries.contains_key(&key) {
+            return Ok(false);
+        }
+        m.deliveries.insert(key, delivery.clone());
+        Ok(true)
+    }
+
+    async fn update_delivery(&self, delivery: &Delivery) -> Result<(), StoreError> {
+        let key = (delivery.subscription.clone(), delivery.id.clone());
+        self.lock()?.deliveries.insert(key, delivery.clone());
+        Ok(())
+    }
+
+    async fn delivery(&self, subscription: &str, id: &str) -> Result<Option<Delivery>, StoreError> {
+        Ok(self
+            .lock()?
+            .deliveries
+            .get(&(subscription.to_owned(), id.to_owned()))
+            .cloned())
+    }
+
+    async fn deliveries(&self, subscription: &str, limit: usize) -> Result<Vec<Delivery>, StoreError> {
+        let m = self.lock()?;
+        let mine = m.deliveries.iter().filter(|((s, _), _)| s == subscription).rev();
+        Ok(mine.take(limit).map(|(_, d)| d.clone()).collect())
+    }
+
+    async fn deliveries_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
+        let m = self.lock()?;
+        let mut due: Vec<Delivery> = m
+            .deliveries
+            .values()
+            .filter(|d| d.status == DeliveryStatus::Pending && d.next_attempt_at.is_some_and(|at| at <= now))
+            .cloned()
+            .collect();
+        due.sort_by(|a, b| (a.next_attempt_at, &a.id).cmp(&(b.next_attempt_at, &b.id)));
+        due.truncate(limit);
+        Ok(due)
+    }
+
+    async fn put_inbound_secret(&self, secret: &InboundSecret) -> Result<(), StoreError> {
+        let key = (secret.program.clone(), secret.number.clone());
+        self.lock()?.inbound_secrets.insert(key, secret.clone());
+        Ok(())
+    }
+
+    async fn inbound_secret(
+        &self,
+        program: &ProgramId,
+        number: &MunicipalityNumber,
+    ) -> Result<Option<InboundSecret>, StoreError> {
+        Ok(self
+            .lock()?
+            .inbound_secrets
+            .get(&(program.clone(), number.clone()))
+            .cloned())
     }
 }

@@ -10,6 +10,7 @@ use crate::auth::ApiKey;
 use crate::chain::Event;
 use crate::domain::{deadline, Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
 use crate::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
+use crate::webhooks::{Delivery, InboundSecret, Subscription};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 
@@ -155,6 +156,41 @@ impl Store for DynamoStore {
         // the entry to its next attempt in the index.
         self.put_if("outbox_retry", outbox_item(entry)?, IF_THERE).await?;
         Ok(())
+    }
+
+    async fn put_subscription(&self, subscription: &Subscription) -> Result<(), StoreError> {
+        self.put_subscription_(subscription).await
+    }
+    async fn subscription(&self, program: &ProgramId, id: &str) -> Result<Option<Subscription>, StoreError> {
+        self.subscription_(program, id).await
+    }
+    async fn subscriptions(&self, program: &ProgramId) -> Result<Vec<Subscription>, StoreError> {
+        self.subscriptions_(program).await
+    }
+    async fn create_delivery(&self, delivery: &Delivery) -> Result<bool, StoreError> {
+        self.create_delivery_(delivery).await
+    }
+    async fn update_delivery(&self, delivery: &Delivery) -> Result<(), StoreError> {
+        self.update_delivery_(delivery).await
+    }
+    async fn delivery(&self, subscription: &str, id: &str) -> Result<Option<Delivery>, StoreError> {
+        self.delivery_(subscription, id).await
+    }
+    async fn deliveries(&self, subscription: &str, limit: usize) -> Result<Vec<Delivery>, StoreError> {
+        self.deliveries_(subscription, limit).await
+    }
+    async fn deliveries_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
+        self.deliveries_due_(now, limit).await
+    }
+    async fn put_inbound_secret(&self, secret: &InboundSecret) -> Result<(), StoreError> {
+        self.put_inbound_secret_(secret).await
+    }
+    async fn inbound_secret(
+        &self,
+        program: &ProgramId,
+        number: &MunicipalityNumber,
+    ) -> Result<Option<InboundSecret>, StoreError> {
+        self.inbound_secret_(program, number).await
     }
 }
 
