@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// Load a demo program with Central-Norway municipalities.
     #[arg(long)]
     demo: bool,
+    /// Deliver webhooks to loopback and private-network addresses too (local receivers,
+    /// rehearsals). Without it such URLs are refused, so users cannot reach internal services.
+    #[arg(long)]
+    allow_private_webhooks: bool,
     /// Sender of the e-mails.
     #[arg(long, env = "VEDTAK_MAIL_FROM", default_value = "vedtak <noreply@vedtak.invalid>")]
     mail_from: String,
@@ -84,6 +88,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         admin_token,
         time_travel,
         demo: args.demo,
+        allow_private_webhooks: args.allow_private_webhooks,
     };
     let local = Local::open(config).await?;
     if let Some(key) = &local.generated_admin_key {

@@ -5,6 +5,7 @@
 use crate::mail::{self, MailContext};
 use crate::ports::{Clock, Mailer, OutboxEntry, Store, StoreError};
 use crate::signing::keys::KeySource;
+use crate::webhooks::deliver::Deliverer;
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -20,6 +21,8 @@ pub struct Dispatcher {
     pub base_url: String,
     /// The link key, to derive links and codes at the moment they are e-mailed.
     pub keys: Option<Arc<dyn KeySource>>,
+    /// Fans published messages out to webhook subscriptions and sends them.
+    pub webhooks: Option<Arc<Deliverer>>,
 }
 
 /// Growing delays between tries of one effect: 5 s, 10 s, 20 s … capped at one hour.
@@ -37,7 +40,8 @@ pub enum Handled {
 }
 
 impl Dispatcher {
-    /// Performs every entry that is due now; returns how many succeeded.
+    /// Performs every entry that is due now, then every webhook delivery whose try is due;
+    /// returns how many outbox entries succeeded.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
         let now = self.clock.now();
         let mut done = 0;
@@ -45,6 +49,9 @@ impl Dispatcher {
             if self.handle(entry).await? == Handled::Done {
                 done += 1;
             }
+        }
+        if let Some(webhooks) = &self.webhooks {
+            webhooks.run_once().await?;
         }
         Ok(done)
     }
@@ -74,6 +81,9 @@ impl Dispatcher {
     }
 
     async fn perform(&self, entry: &OutboxEntry) -> Result<(), String> {
+        if !entry.effect.is_mail() {
+            return self.publish(entry).await;
+        }
         let keys = match (&entry.effect.needs_keys(), &self.keys) {
             (true, Some(source)) => Some(source.keys().await.map_err(|e| e.to_string())?),
             _ => None,
@@ -85,6 +95,17 @@ impl Dispatcher {
         let mail = mail::render(entry, &context).map_err(|e| e.to_string())?;
         self.mailer.send(&mail).await.map_err(|e| e.to_string())?;
         tracing::info!(entry = %entry.id, kind = entry.effect.kind(), "e-mail sent");
+        Ok(())
+    }
+
+    /// Fans a published message out into deliveries, and makes the first try of each at once
+    /// (the outbox entry is done once the deliveries exist; each then lives on its own).
+    async fn publish(&self, entry: &OutboxEntry) -> Result<(), String> {
+        let webhooks = self.webhooks.as_ref().ok_or("webhooks are not set up here")?;
+        let created = webhooks.fan_out(entry).await.map_err(|e| e.to_string())?;
+        for delivery in created {
+            webhooks.attempt(delivery).await.map_err(|e| e.to_string())?;
+        }
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! emulators) on the AWS backend. `vedtak serve` and the end-to-end tests assemble it through this
 //! one function, so the tests run what users run.
 
+use crate::adapters::http_webhooks::HttpWebhookSender;
 use crate::adapters::{embedded::EmbeddedStore, eml::EmlMailer, files::FileDocuments};
 use crate::auth::{generate_key, hash_key, ApiKey, Role};
 use crate::aws::{AwsBackend, AwsConfig};
@@ -12,6 +13,7 @@ use crate::ports::{Clock, Documents, Mailer, Store, StoreError};
 use crate::service::{Engine, SigningPorts};
 use crate::signing::keys::{KeySource, Keys, StaticKeys};
 use crate::sweep;
+use crate::webhooks::deliver::Deliverer;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -44,6 +46,8 @@ pub struct LocalConfig {
     pub time_travel: Option<DateTime<Utc>>,
     /// Load the demo program (`--demo`).
     pub demo: bool,
+    /// Deliver webhooks to loopback and private addresses (`--allow-private-webhooks`).
+    pub allow_private_webhooks: bool,
 }
 
 pub struct Local {
@@ -84,9 +88,16 @@ impl Local {
         let dispatcher = Arc::new(Dispatcher {
             store: store.clone(),
             mailer,
-            clock,
+            clock: clock.clone(),
             base_url: config.base_url.clone(),
             keys: Some(keys),
+            webhooks: Some(Arc::new(Deliverer {
+                store: store.clone(),
+                sender: Arc::new(HttpWebhookSender {
+                    allow_private: config.allow_private_webhooks,
+                }),
+                clock: clock.clone(),
+            })),
         });
 
         let generated_admin_key = match &config.admin_token {
@@ -106,6 +117,7 @@ impl Local {
             dispatcher: Some(dispatcher.clone()),
             base_url: config.base_url,
             behind_proxy: false,
+            allow_private_webhooks: config.allow_private_webhooks,
         };
         Ok(Local {
             state,

@@ -52,7 +52,7 @@ pub fn render(entry: &OutboxEntry, context: &MailContext) -> Result<Mail, Render
             ),
             date: entry.created_at,
         },
-        _ => unreachable!("signing e-mails are rendered above"),
+        _ => return Err(RenderError("not an e-mail")),
     })
 }
 

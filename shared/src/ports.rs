@@ -234,3 +234,28 @@ pub trait Mailer: Send + Sync + 'static {
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
 }
+
+/// One webhook request, ready to send: the body and headers are final.
+#[derive(Debug, Clone)]
+pub struct WebhookRequest {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// Refused before any connection: the address is not one we deliver to (SSRF guard), or
+    /// the URL is not a plain http(s) URL.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// No answer: connection failed, or no response within the timeout.
+    #[error("no answer: {0}")]
+    NoAnswer(String),
+}
+
+/// Sends webhook requests. Answers the receiver's HTTP status; redirects are not followed.
+#[async_trait]
+pub trait WebhookSender: Send + Sync + 'static {
+    async fn send(&self, request: &WebhookRequest) -> Result<u16, SendError>;
+}

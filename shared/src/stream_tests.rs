@@ -45,6 +45,7 @@ async fn setup() -> (Arc<MemoryStore>, Arc<Recorder>, Dispatcher) {
         clock,
         base_url: "http://127.0.0.1:1".into(),
         keys: None,
+        webhooks: None,
     };
     (store, mailer, dispatcher)
 }

@@ -16,6 +16,7 @@ use vedtak::aws::{AwsBackend, AwsConfig, KeysSetting};
 use vedtak::local::{Backend, Local, LocalConfig};
 
 pub const ADMIN: &str = "test-platform-admin-token";
+pub mod receiver;
 pub mod signing;
 
 pub const PROGRAM: &str = "helseplattformen";
@@ -45,6 +46,11 @@ pub struct Options {
     /// (or `aws_backend`'s, to share them between two servers).
     pub aws: bool,
     pub aws_backend: Option<AwsBackend>,
+    /// Run as a deployment does: refuse webhook URLs on loopback and private networks.
+    pub refuse_private_webhooks: bool,
+    /// Start without the background dispatcher and sweep: commits stay in the outbox, as when
+    /// a process dies right after committing.
+    pub hold_effects: bool,
 }
 
 /// A time-travelling server at `clock_start` with the program (deadline 2021-10-31) and these
@@ -105,10 +111,14 @@ pub async fn spawn_with(options: Options) -> TestApp {
         admin_token: Some(ADMIN.into()),
         time_travel,
         demo: options.demo,
+        // Test receivers listen on loopback; the refusal of such URLs is tested on its own.
+        allow_private_webhooks: !options.refuse_private_webhooks,
     })
     .await
     .expect("local server starts");
-    local.spawn_background();
+    if !options.hold_effects {
+        local.spawn_background();
+    }
     let shutdown = local.shutdown.clone();
     let engine = local.state.engine.clone();
     let router = local.router();

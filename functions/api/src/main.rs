@@ -24,6 +24,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         dispatcher: None, // effects are performed by the stream function
         base_url: backend.config.base_url.clone(),
         behind_proxy: true, // API Gateway: the client address comes in X-Forwarded-For
+        allow_private_webhooks: false,
     };
     lambda_http::run(router(state)).await
 }

@@ -4,10 +4,12 @@
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use vedtak::adapters::http_webhooks::HttpWebhookSender;
 use vedtak::aws::{AwsBackend, AwsConfig};
 use vedtak::clock::SystemClock;
 use vedtak::dispatch::Dispatcher;
 use vedtak::service::{Engine, SigningPorts};
+use vedtak::webhooks::deliver::Deliverer;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -25,6 +27,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         clock,
         base_url: backend.config.base_url.clone(),
         keys: Some(backend.keys.clone()),
+        // Never to private addresses on AWS: the guard is what keeps user URLs off the VPC.
+        webhooks: Some(Arc::new(Deliverer {
+            store: backend.store.clone(),
+            sender: Arc::new(HttpWebhookSender { allow_private: false }),
+            clock: Arc::new(SystemClock),
+        })),
     });
     lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| {
         let (engine, dispatcher) = (engine.clone(), dispatcher.clone());

@@ -4,9 +4,11 @@
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
 use std::sync::Arc;
+use vedtak::adapters::http_webhooks::HttpWebhookSender;
 use vedtak::aws::{AwsBackend, AwsConfig};
 use vedtak::clock::SystemClock;
 use vedtak::dispatch::Dispatcher;
+use vedtak::webhooks::deliver::Deliverer;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -18,6 +20,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         clock: Arc::new(SystemClock),
         base_url: backend.config.base_url.clone(),
         keys: Some(backend.keys.clone()),
+        // Never to private addresses on AWS: the guard is what keeps user URLs off the VPC.
+        webhooks: Some(Arc::new(Deliverer {
+            store: backend.store.clone(),
+            sender: Arc::new(HttpWebhookSender { allow_private: false }),
+            clock: Arc::new(SystemClock),
+        })),
     });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let dispatcher = dispatcher.clone();

@@ -10,6 +10,7 @@ pub mod dynamodb;
 pub mod embedded;
 pub mod eml;
 pub mod files;
+pub mod http_webhooks;
 pub mod memory;
 pub mod s3;
 pub mod secretsmanager;

@@ -45,6 +45,16 @@ pub enum Effect {
         title: String,
         expires_at: DateTime<Utc>,
     },
+    /// Publish a webhook message to every subscription that wants it: fanned out into
+    /// deliveries by the dispatcher.
+    Publish {
+        program: ProgramId,
+        number: MunicipalityNumber,
+        event_type: String,
+        seq: u64,
+        data: serde_json::Value,
+        occurred_at: DateTime<Utc>,
+    },
     /// Tell a signer that everyone has signed, with where the certificate is.
     EnvelopeCompleted {
         envelope_id: String,
@@ -55,6 +65,11 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// Whether it is an e-mail (the others are performed without the mailer).
+    pub fn is_mail(&self) -> bool {
+        !matches!(self, Effect::Publish { .. })
+    }
+
     /// Whether performing it needs the link key (to derive a link or a code).
     pub fn needs_keys(&self) -> bool {
         matches!(self, Effect::SigningLink { .. } | Effect::SigningCode { .. })
@@ -67,6 +82,7 @@ impl Effect {
             Effect::SigningLink { .. } => "signing_link",
             Effect::SigningCode { .. } => "signing_code",
             Effect::EnvelopeCompleted { .. } => "envelope_completed",
+            Effect::Publish { .. } => "publish",
         }
     }
 }

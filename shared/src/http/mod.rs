@@ -9,9 +9,11 @@ mod envelope_dto;
 mod envelopes;
 pub mod error;
 pub mod extract;
+mod inbound;
 pub mod openapi;
 mod pages;
 mod programs;
+mod webhooks;
 
 use crate::clock::TravelClock;
 use crate::dispatch::Dispatcher;
@@ -43,6 +45,8 @@ pub struct AppState {
     pub base_url: String,
     /// True behind API Gateway: the client address is then taken from `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// `--allow-private-webhooks`: subscriptions may name loopback and private addresses.
+    pub allow_private_webhooks: bool,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -65,6 +69,24 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/envelopes/{id}/void", post(envelopes::void))
         .route("/v1/envelopes/{id}/certificate", get(envelopes::certificate))
         .route("/.well-known/vedtak-keys.json", get(envelopes::keys))
+        .route("/v1/inbound/{pid}", post(inbound::receive))
+        .route(
+            "/v1/programs/{pid}/municipalities/{n}/inbound-secret",
+            post(inbound::new_secret),
+        )
+        .route(
+            "/v1/programs/{pid}/webhooks",
+            post(webhooks::create).get(webhooks::list),
+        )
+        .route("/v1/programs/{pid}/webhooks/{id}", get(webhooks::get))
+        .route("/v1/programs/{pid}/webhooks/{id}/rotate", post(webhooks::rotate))
+        .route("/v1/programs/{pid}/webhooks/{id}/disable", post(webhooks::disable))
+        .route("/v1/programs/{pid}/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/v1/programs/{pid}/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/v1/programs/{pid}/webhooks/{id}/deliveries/{delivery_id}/retry",
+            post(webhooks::retry),
+        )
         .route("/v1/documents/uploads", post(documents::presign))
         .route("/v1/clock", get(clock::get).put(clock::put))
         .route("/v1/openapi.json", get(openapi::serve))

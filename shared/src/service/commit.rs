@@ -47,9 +47,22 @@ pub(super) fn build_commit(
         enrollment.head_hash = event.hash.clone();
         events.push(event);
     }
+    // Webhook messages follow from the events themselves, so every source of commands (HTTP,
+    // inbound webhooks, the sweep) publishes the same way.
+    let published = crate::webhooks::messages::for_events(&enrollment, &events)
+        .into_iter()
+        .map(|m| crate::domain::Effect::Publish {
+            program: enrollment.program.clone(),
+            number: enrollment.number.clone(),
+            event_type: m.event_type.to_owned(),
+            seq: m.data["seq"].as_u64().unwrap_or(0),
+            data: m.data,
+            occurred_at,
+        });
     let outbox = decided
         .effects
         .into_iter()
+        .chain(published)
         .enumerate()
         .map(|(i, effect)| OutboxEntry {
             id: format!(

@@ -2,6 +2,9 @@
 //! (outbound: we tell case-management systems what changed), and the signature both directions
 //! share (inbound: their systems post meetings and decisions in).
 
+pub mod deliver;
+pub mod messages;
+pub mod sender;
 pub mod signature;
 
 use crate::domain::{MunicipalityNumber, ProgramId};
