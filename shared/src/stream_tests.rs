@@ -107,3 +107,44 @@ async fn a_failed_effect_is_rescheduled_not_handed_back_to_the_stream() {
         Some("mail not sent: mailbox unavailable")
     );
 }
+
+#[test]
+fn webhook_items_are_not_effects() {
+    let sub = fixtures::subscription("stream", "wh_0123456789abcdef01234567");
+    let delivery = fixtures::delivery(&sub.id, "stream", now(), "00ff");
+    let secret = fixtures::inbound_secret("stream", "5027", "whsec_c2VjcmV0");
+    let inserts = [
+        (
+            "P#stream".to_owned(),
+            format!("WH#{}", sub.id),
+            serde_json::to_string(&sub).unwrap(),
+        ),
+        (
+            format!("WH#{}", sub.id),
+            format!("D#{}", delivery.id),
+            serde_json::to_string(&delivery).unwrap(),
+        ),
+        (
+            "P#stream".to_owned(),
+            "INBOUND#5027".to_owned(),
+            serde_json::to_string(&secret).unwrap(),
+        ),
+    ];
+    let records: Vec<Value> = inserts
+        .iter()
+        .enumerate()
+        .map(|(i, (pk, sk, doc))| {
+            let image = json!({ "pk": { "S": pk }, "sk": { "S": sk }, "doc": { "S": doc } });
+            json!({ "eventName": "INSERT", "dynamodb": { "SequenceNumber": i.to_string(), "NewImage": image } })
+        })
+        .collect();
+    let read = items(&json!({ "Records": records }));
+    assert_eq!(read.len(), 3);
+    for item in read {
+        assert!(
+            matches!(item.entry, Ok(None)),
+            "record {} is nothing to do",
+            item.sequence_number
+        );
+    }
+}

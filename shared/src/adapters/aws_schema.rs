@@ -8,7 +8,8 @@ pub mod table {
     pub const SORT_KEY: &str = "sk";
     /// A sparse global secondary index of work that falls due at a time: outbox entries by their
     /// next attempt, open enrollments by their option deadline, open envelopes by their next
-    /// reminder or expiry. Items without `due_pk` are not in it.
+    /// reminder or expiry, pending webhook deliveries by their next try. Items without `due_pk`
+    /// are not in it.
     pub const DUE_INDEX: &str = "due";
     pub const DUE_PARTITION_KEY: &str = "due_pk";
     /// `{instant as %Y-%m-%dT%H:%M:%S%.3fZ}#{id}`: fixed width, so string order is time order.
@@ -23,6 +24,8 @@ pub mod table {
     pub const DUE_DEADLINE: &str = "DEADLINE";
     /// Open envelopes, by their next reminder or expiry.
     pub const DUE_ENVELOPE: &str = "ENVELOPE";
+    /// Pending webhook deliveries, by their next try.
+    pub const DUE_DELIVERY: &str = "DELIVERY";
 }
 
 /// The document bucket.

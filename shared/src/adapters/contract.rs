@@ -10,6 +10,7 @@ mod documents;
 mod envelopes;
 pub mod fixtures;
 mod history;
+mod webhooks;
 
 pub use commits::{
     commit_creates_enrollment, creating_existing_enrollment_conflicts, stale_commit_writes_nothing,
@@ -18,6 +19,10 @@ pub use commits::{
 pub use documents::documents_contract;
 pub use envelopes::envelopes_ride_on_commits;
 pub use history::{enrollments_listed_per_program, events_ordered_by_seq, idempotency_once, outbox_lifecycle};
+pub use webhooks::{
+    deliveries_created_once_newest_first, deliveries_due_when_pending, inbound_secrets_per_municipality,
+    subscriptions_per_program,
+};
 
 use self::fixtures::*;
 use crate::chain::Event;
@@ -38,6 +43,10 @@ pub async fn run_all(store: &dyn Store) {
     idempotency_once(store).await;
     outbox_lifecycle(store).await;
     envelopes_ride_on_commits(store).await;
+    subscriptions_per_program(store).await;
+    deliveries_created_once_newest_first(store).await;
+    deliveries_due_when_pending(store).await;
+    inbound_secrets_per_municipality(store).await;
 }
 
 /// The value of a call that must succeed. (`track_caller`: a failure names the check's line.)

@@ -7,8 +7,10 @@
 //!
 //! Keys are strings built so that a range scan returns things in the order the port promises:
 //! `{program}/{number}` for enrollments and `{program}/{number}/{seq:020}` for events (zero
-//! padding makes lexical order numeric order). Program ids and municipality numbers cannot
-//! contain `/`, so a key never splits ambiguously.
+//! padding makes lexical order numeric order), `{program}/{id}` for webhook subscriptions and
+//! `{subscription}/{id}` for their deliveries (whose ids sort by time). Program ids, municipality
+//! numbers and subscription ids (`wh_` and hex) cannot contain `/`, so a key never splits
+//! ambiguously.
 
 mod commit;
 mod store;
@@ -42,10 +44,22 @@ impl EmbeddedStore {
         let db = Database::create(dir.join(FILE_NAME)).db()?;
         // Create every table now, so readers never meet a missing table.
         let txn = begin_write(&db)?;
-        for table in [PROGRAMS, API_KEYS, ENROLLMENTS, EVENTS, OUTBOX, IDEMPOTENCY, ENVELOPES] {
+        for table in [
+            PROGRAMS,
+            API_KEYS,
+            ENROLLMENTS,
+            EVENTS,
+            OUTBOX,
+            IDEMPOTENCY,
+            ENVELOPES,
+            SUBSCRIPTIONS,
+            DELIVERIES,
+            INBOUND_SECRETS,
+        ] {
             txn.open_table(table).db()?;
         }
         txn.open_table(API_KEY_HASHES).db()?;
+        txn.open_table(DELIVERIES_DUE).db()?;
         txn.commit().db()?;
         Ok(Self { db: Arc::new(db) })
     }

@@ -8,6 +8,7 @@ use crate::domain::{
     Text,
 };
 use crate::ports::{Commit, IdempotencyRecord, OutboxEntry};
+use crate::webhooks::{Delivery, DeliveryStatus, InboundSecret, Subscription, WebhookSecret};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 
@@ -170,5 +171,54 @@ pub fn next_commit(program: &str, number: &str, prev: Option<&Enrollment>, event
         )],
         idempotency: None,
         envelope: None,
+    }
+}
+
+/// A webhook subscription of `program` to every change of state, with one secret.
+pub fn subscription(program: &str, id: &str) -> Subscription {
+    Subscription {
+        id: id.into(),
+        program: pid(program),
+        municipality: None,
+        url: format!("https://hooks.example/{id}"),
+        events: vec!["enrollment.state_changed".into()],
+        secrets: vec![WebhookSecret {
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+            created_at: t0(),
+            expires_at: None,
+        }],
+        enabled: true,
+        disabled_reason: None,
+        created_at: t0(),
+    }
+}
+
+/// A delivery's id as the fan-out makes it: the creation instant, then `hex` (so ids sort by
+/// time, to the millisecond).
+pub fn delivery_id(created_at: DateTime<Utc>, hex: &str) -> String {
+    format!("msg_{}_{hex}", created_at.format("%Y%m%dT%H%M%S%3f"))
+}
+
+/// A pending delivery to `subscription`, created at `created_at` and first tried then.
+pub fn delivery(subscription: &str, program: &str, created_at: DateTime<Utc>, hex: &str) -> Delivery {
+    Delivery {
+        id: delivery_id(created_at, hex),
+        subscription: subscription.into(),
+        program: pid(program),
+        event_type: "enrollment.state_changed".into(),
+        body: json!({ "type": "enrollment.state_changed", "data": { "hex": hex } }).to_string(),
+        status: DeliveryStatus::Pending,
+        attempts: Vec::new(),
+        next_attempt_at: Some(created_at),
+        created_at,
+    }
+}
+
+pub fn inbound_secret(program: &str, number: &str, secret: &str) -> InboundSecret {
+    InboundSecret {
+        program: pid(program),
+        number: num(number),
+        secret: secret.into(),
+        created_at: t0(),
     }
 }

@@ -2,14 +2,16 @@
 //! in and out. The layout is described (with the reasons) in `docs/dynamodb.md`; this file is
 //! the only place that spells a key, so the layout and the code cannot drift apart.
 //!
-//! Program ids are `[a-z0-9-]` and municipality numbers four digits, so `#` never occurs inside
-//! an id and a key never splits ambiguously.
+//! Program ids are `[a-z0-9-]`, municipality numbers four digits, subscription ids `wh_` and hex
+//! and delivery ids `msg_`, a timestamp and hex, so `#` never occurs inside an id and a key never
+//! splits ambiguously.
 
 use crate::adapters::aws_schema::table;
 use crate::auth::ApiKey;
 use crate::chain::Event;
 use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
 use crate::ports::{IdempotencyRecord, OutboxEntry, StoreError};
+use crate::webhooks::{Delivery, DeliveryStatus, InboundSecret, Subscription};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
@@ -33,6 +35,10 @@ pub(super) const IDEM_SK: &str = "IDEM";
 pub(super) const ENVELOPE_SK: &str = "ENVELOPE";
 /// Sort-key prefix of an enrollment inside its program's partition.
 pub(super) const ENROLLMENT_PREFIX: &str = "E#";
+/// Sort-key prefix of a webhook subscription inside its program's partition.
+pub(super) const SUBSCRIPTION_PREFIX: &str = "WH#";
+/// Sort-key prefix of a delivery inside its subscription's partition.
+pub(super) const DELIVERY_PREFIX: &str = "D#";
 
 /// How long an idempotency record is kept: a client retrying a request retries within minutes;
 /// a week covers a retry after a weekend outage. After that DynamoDB's TTL may delete it.
@@ -171,6 +177,47 @@ pub(super) fn idempotency_item(r: &IdempotencyRecord) -> Result<Item, StoreError
     let expires = (r.created_at + IDEMPOTENCY_TTL).timestamp();
     item.insert(table::TTL_ATTRIBUTE.to_owned(), AttributeValue::N(expires.to_string()));
     Ok(item)
+}
+
+pub(super) fn subscription_sk(id: &str) -> String {
+    format!("{SUBSCRIPTION_PREFIX}{id}")
+}
+
+/// In its program's partition, beside the enrollments: listing a program's subscriptions is one
+/// `Query` on the `WH#` prefix, ordered by id.
+pub(super) fn subscription_item(sub: &Subscription) -> Result<Item, StoreError> {
+    doc_item(enrollment_pk(&sub.program), subscription_sk(&sub.id), sub)
+}
+
+pub(super) fn deliveries_pk(subscription: &str) -> String {
+    format!("WH#{subscription}")
+}
+
+pub(super) fn delivery_sk(id: &str) -> String {
+    format!("{DELIVERY_PREFIX}{id}")
+}
+
+/// Each subscription's deliveries are a partition, by id (ids sort by time). A pending delivery
+/// with a next try is in the `due` index under it; a delivered or failed one is not.
+pub(super) fn delivery_item(d: &Delivery) -> Result<Item, StoreError> {
+    let mut item = doc_item(deliveries_pk(&d.subscription), delivery_sk(&d.id), d)?;
+    if let (DeliveryStatus::Pending, Some(at)) = (d.status, d.next_attempt_at) {
+        item.insert(table::DUE_PARTITION_KEY.to_owned(), s(table::DUE_DELIVERY));
+        item.insert(table::DUE_SORT_KEY.to_owned(), s(format!("{}#{}", instant(at), d.id)));
+    }
+    Ok(item)
+}
+
+pub(super) fn inbound_secret_sk(number: &MunicipalityNumber) -> String {
+    format!("INBOUND#{number}")
+}
+
+pub(super) fn inbound_secret_item(secret: &InboundSecret) -> Result<Item, StoreError> {
+    doc_item(
+        enrollment_pk(&secret.program),
+        inbound_secret_sk(&secret.number),
+        secret,
+    )
 }
 
 /// The record in an item's `doc`. A missing or unreadable doc is a broken backend, not a

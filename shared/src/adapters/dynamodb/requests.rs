@@ -1,5 +1,6 @@
 //! The few request shapes every `Store` method is made of: a consistent `GetItem`, a paginated
-//! `Query` (of a partition, or of the `due` index up to an instant), and a conditional `PutItem`.
+//! `Query` (of a partition, or of the `due` index up to an instant), and a `PutItem`, conditional
+//! or not.
 
 use super::items::*;
 use super::{unavailable, DynamoStore};
@@ -59,6 +60,13 @@ impl DynamoStore {
             }
             Err(e) => Err(unavailable(what, e)),
         }
+    }
+
+    /// Writes `item`, replacing whatever has its key.
+    pub(super) async fn put_item(&self, what: &str, item: Item) -> Result<(), StoreError> {
+        let put = self.client.put_item().table_name(&self.table).set_item(Some(item));
+        put.send().await.map_err(|e| unavailable(what, e))?;
+        Ok(())
     }
 
     /// Every item of one partition.

@@ -101,6 +101,54 @@ fn outbox_items_are_indexed_by_their_next_attempt() {
 }
 
 #[test]
+fn webhook_items_live_beside_their_program_and_under_their_subscription() {
+    let sub = subscription("helseplattformen", "wh_0123456789abcdef01234567");
+    let item = subscription_item(&sub).unwrap();
+    assert_eq!(attr(&item, table::PARTITION_KEY), Some("P#helseplattformen"));
+    assert_eq!(attr(&item, table::SORT_KEY), Some("WH#wh_0123456789abcdef01234567"));
+    assert!(!item.contains_key(table::DUE_PARTITION_KEY));
+    let secret = inbound_secret("helseplattformen", "5027", "whsec_c2VjcmV0");
+    let item = inbound_secret_item(&secret).unwrap();
+    assert_eq!(attr(&item, table::PARTITION_KEY), Some("P#helseplattformen"));
+    assert_eq!(attr(&item, table::SORT_KEY), Some("INBOUND#5027"));
+    assert_eq!(decode::<crate::webhooks::InboundSecret>(&item).unwrap(), secret);
+}
+
+#[test]
+fn a_pending_delivery_is_in_the_due_index_and_an_ended_one_is_not() {
+    use crate::webhooks::DeliveryStatus;
+    let created = Utc.with_ymd_and_hms(2021, 2, 18, 19, 0, 0).unwrap();
+    let d = delivery("wh_0123456789abcdef01234567", "helseplattformen", created, "00ff");
+    let item = delivery_item(&d).unwrap();
+    assert_eq!(
+        attr(&item, table::PARTITION_KEY),
+        Some("WH#wh_0123456789abcdef01234567")
+    );
+    assert_eq!(attr(&item, table::SORT_KEY), Some("D#msg_20210218T190000000_00ff"));
+    assert_eq!(attr(&item, table::DUE_PARTITION_KEY), Some(table::DUE_DELIVERY));
+    assert_eq!(
+        attr(&item, table::DUE_SORT_KEY),
+        Some("2021-02-18T19:00:00.000Z#msg_20210218T190000000_00ff")
+    );
+    assert_eq!(decode::<crate::webhooks::Delivery>(&item).unwrap(), d);
+    for status in [DeliveryStatus::Delivered, DeliveryStatus::Failed] {
+        let ended = crate::webhooks::Delivery { status, ..d.clone() };
+        let item = delivery_item(&ended).unwrap();
+        assert!(
+            !item.contains_key(table::DUE_PARTITION_KEY) && !item.contains_key(table::DUE_SORT_KEY),
+            "{status:?}: not in the index, even with a next try left on it"
+        );
+    }
+    let unscheduled = crate::webhooks::Delivery {
+        next_attempt_at: None,
+        ..d
+    };
+    assert!(!delivery_item(&unscheduled)
+        .unwrap()
+        .contains_key(table::DUE_PARTITION_KEY));
+}
+
+#[test]
 fn an_idempotency_record_expires_seven_days_after_it_was_created() {
     let record = idempotency("key:k1", "{}");
     let item = idempotency_item(&record).unwrap();

@@ -2,6 +2,8 @@
 
 use crate::domain::{MunicipalityNumber, ProgramId};
 use crate::ports::StoreError;
+use crate::webhooks::{Delivery, DeliveryStatus};
+use chrono::{DateTime, Utc};
 use redb::{ReadableTable, Table, TableDefinition};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -18,6 +20,18 @@ pub(super) const EVENTS: Json = TableDefinition::new("events");
 pub(super) const OUTBOX: Json = TableDefinition::new("outbox");
 pub(super) const IDEMPOTENCY: Json = TableDefinition::new("idempotency");
 pub(super) const ENVELOPES: Json = TableDefinition::new("envelopes");
+/// `{program}/{subscription id}`.
+pub(super) const SUBSCRIPTIONS: Json = TableDefinition::new("webhook_subscriptions");
+/// `{subscription id}/{delivery id}`: delivery ids sort by time, so a subscription's range is its
+/// history in order.
+pub(super) const DELIVERIES: Json = TableDefinition::new("webhook_deliveries");
+/// `{next attempt}/{subscription id}/{delivery id}` → the delivery's key, for the pending
+/// deliveries that have a next attempt: what `deliveries_due` reads instead of every delivery
+/// ever made. Kept in step with `DELIVERIES` in the same write transaction.
+pub(super) const DELIVERIES_DUE: TableDefinition<'static, &'static str, &'static str> =
+    TableDefinition::new("webhook_deliveries_due");
+/// `{program}/{number}`.
+pub(super) const INBOUND_SECRETS: Json = TableDefinition::new("inbound_secrets");
 
 /// Any redb (or decoding) failure means the backend failed: `Unavailable`, never `Conflict`.
 pub(super) trait OrUnavailable<T> {
@@ -88,4 +102,25 @@ pub(super) fn events_prefix(program: &ProgramId, number: &MunicipalityNumber) ->
 
 pub(super) fn event_key(program: &ProgramId, number: &MunicipalityNumber, seq: u64) -> String {
     format!("{program}/{number}/{seq:020}")
+}
+
+pub(super) fn subscription_key(program: &ProgramId, id: &str) -> String {
+    format!("{program}/{id}")
+}
+
+pub(super) fn delivery_key(subscription: &str, id: &str) -> String {
+    format!("{subscription}/{id}")
+}
+
+/// UTC to the nanosecond, fixed width (while years have four digits): string order is time order.
+pub(super) fn instant(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
+}
+
+/// The key of a delivery in `DELIVERIES_DUE`, or `None` if it is not waiting for a try.
+pub(super) fn due_key(d: &Delivery) -> Option<String> {
+    match (d.status, d.next_attempt_at) {
+        (DeliveryStatus::Pending, Some(at)) => Some(format!("{}/{}/{}", instant(at), d.subscription, d.id)),
+        _ => None,
+    }
 }
