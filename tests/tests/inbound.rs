@@ -32,10 +32,17 @@ async fn post_signed(app: &TestApp, secret: &str, id: &str, timestamp: i64, body
 
 async fn secret_for(app: &TestApp, key: &str, number: &str) -> String {
     let response = app
-        .post(key, &format!("/v1/programs/helseplattformen/municipalities/{number}/inbound-secret"), json!({}))
+        .post(
+            key,
+            &format!("/v1/programs/helseplattformen/municipalities/{number}/inbound-secret"),
+            json!({}),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    response.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned()
+    response.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn decision(votes_for: u32, present: u32) -> Value {
@@ -108,5 +115,9 @@ async fn a_bad_signature_is_401_and_a_stale_timestamp_is_400() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.events(&key, "5027").await.len(), before, "nothing refused changed anything");
+    assert_eq!(
+        app.events(&key, "5027").await.len(),
+        before,
+        "nothing refused changed anything"
+    );
 }
