@@ -103,9 +103,7 @@ impl Dispatcher {
     async fn publish(&self, entry: &OutboxEntry) -> Result<(), String> {
         let webhooks = self.webhooks.as_ref().ok_or("webhooks are not set up here")?;
         let created = webhooks.fan_out(entry).await.map_err(|e| e.to_string())?;
-        for delivery in created {
-            webhooks.attempt(delivery).await.map_err(|e| e.to_string())?;
-        }
+        webhooks.attempt_all(created).await.map_err(|e| e.to_string())?;
         Ok(())
     }
 

@@ -19,6 +19,9 @@ pub const SCHEDULE: [i64; 9] = [5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72
 
 /// How many due deliveries one pass takes.
 const BATCH: usize = 50;
+/// How many are sent at once: a slow receiver (up to 15 s) must not hold up the others, and a
+/// pass must end well inside the scheduler function's time.
+const CONCURRENCY: usize = 10;
 
 pub struct Deliverer {
     pub store: Arc<dyn Store>,
@@ -82,15 +85,20 @@ impl Deliverer {
         Ok(created)
     }
 
-    /// Sends every delivery that is due; returns how many were delivered.
+    /// Sends every delivery that is due, several at a time; returns how many were delivered.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
-        let mut delivered = 0;
-        for delivery in self.store.deliveries_due(self.clock.now(), BATCH).await? {
-            if self.attempt(delivery).await?.status == DeliveryStatus::Delivered {
-                delivered += 1;
-            }
-        }
-        Ok(delivered)
+        let due = self.store.deliveries_due(self.clock.now(), BATCH).await?;
+        self.attempt_all(due).await
+    }
+
+    /// Tries each delivery, at most `CONCURRENCY` at once; returns how many were delivered.
+    pub async fn attempt_all(&self, deliveries: Vec<Delivery>) -> Result<usize, StoreError> {
+        use futures::stream::{self, StreamExt, TryStreamExt};
+        let done: Vec<Delivery> = stream::iter(deliveries.into_iter().map(|d| self.attempt(d)))
+            .buffer_unordered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(done.iter().filter(|d| d.status == DeliveryStatus::Delivered).count())
     }
 
     /// One try: sign, send, record what happened and when to try next.
@@ -150,6 +158,10 @@ impl Deliverer {
             _ => delivery.next_attempt_at = Some(now + jittered(SCHEDULE[tries - 1])),
         }
         tracing::info!(delivery = %delivery.id, tries, status = ?delivery.status, "webhook attempt");
+        if delivery.status == DeliveryStatus::Failed {
+            // Counted by a metric filter on AWS, which raises an alarm (see template.yaml).
+            tracing::warn!(delivery = %delivery.id, subscription = %delivery.subscription, "webhook delivery failed");
+        }
         self.store.update_delivery(&delivery).await?;
         Ok(delivery)
     }
