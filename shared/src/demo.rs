@@ -10,7 +10,7 @@
 
 use crate::clock::FixedClock;
 use crate::domain::*;
-use crate::service::{CommandRequest, Engine, ServiceError};
+use crate::service::{CommandRequest, Engine, EnvelopeRequest, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
@@ -212,8 +212,34 @@ fn steps() -> Vec<(&'static str, &'static str, Command)> {
     ]
 }
 
+/// What the demo does besides ordinary commands: the service agreement sent and signed.
+enum Signing {
+    /// The agreement is sent (signers: the director, then the CEO).
+    Send,
+    /// Signer `n` asks for a code and signs with it.
+    Sign(usize),
+}
+
+/// Indre Fosen signs all the way and schedules go-live; Kristiansund's director has signed and
+/// the CEO's signature is awaited; Holtålen's agreement is out for signing.
+fn signing_steps() -> Vec<(&'static str, &'static str, Signing)> {
+    vec![
+        ("2021-02-01T09:00:00+01:00", "5054", Signing::Send),
+        ("2021-02-03T13:10:00+01:00", "5054", Signing::Sign(0)),
+        ("2021-02-05T08:45:00+01:00", "5054", Signing::Sign(1)),
+        ("2021-02-08T09:00:00+01:00", "1505", Signing::Send),
+        ("2021-02-09T15:20:00+01:00", "1505", Signing::Sign(0)),
+        ("2021-03-01T09:00:00+01:00", "5026", Signing::Send),
+    ]
+}
+
+/// The agreement the demo signs: plain text, so anyone can read what the hashes cover.
+const DEMO_AGREEMENT: &str = "TJENESTEAVTALE (demo)\n\nMellom kommunen og Helseplattformen AS om bruk av \
+    felles journalløsning. Dette dokumentet er laget for demonstrasjon og har ingen rettsvirkning.\n";
+
 /// Loads the demo program unless it is there already. Frøya is sent the notice but never
-/// decides: the sweep lapses it once the deadline has passed.
+/// decides: the sweep lapses it once the deadline has passed. Signing steps are loaded where
+/// the engine can seal (always in `vedtak serve`).
 pub async fn load(engine: &Engine) -> Result<(), ServiceError> {
     let now = engine.now();
     let id = ProgramId::parse(PROGRAM_ID).expect("demo id");
@@ -222,7 +248,8 @@ pub async fn load(engine: &Engine) -> Result<(), ServiceError> {
         return Ok(());
     }
     let clock = Arc::new(FixedClock::at(start));
-    let replay = Engine::new(engine.store.clone(), clock.clone());
+    let mut replay = Engine::new(engine.store.clone(), clock.clone());
+    replay.signing = engine.signing.clone();
     replay.store.create_program(&program(start)).await?;
     for (number, name, director) in MUNICIPALITIES {
         replay
@@ -230,17 +257,79 @@ pub async fn load(engine: &Engine) -> Result<(), ServiceError> {
             .await?;
         run(&replay, &id, number, Command::Notice).await?;
     }
-    for (at, number, command) in steps() {
-        let at = t(at);
+    let mut timeline: Vec<(DateTime<Utc>, &str, Option<Command>, Option<Signing>)> = steps()
+        .into_iter()
+        .map(|(at, n, c)| (t(at), n, Some(c), None))
+        .collect();
+    if replay.signing.is_some() {
+        timeline.extend(signing_steps().into_iter().map(|(at, n, s)| (t(at), n, None, Some(s))));
+    }
+    timeline.sort_by_key(|(at, ..)| *at);
+    for (at, number, command, signing) in timeline {
         if at > now {
             break;
         }
         clock.set(at);
-        run(&replay, &id, number, command).await?;
+        match (command, signing) {
+            (Some(command), _) => run(&replay, &id, number, command).await?,
+            (None, Some(step)) => sign(&replay, &id, number, step).await?,
+            (None, None) => {}
+        }
+    }
+    if replay.signing.is_some() && t("2021-03-10T10:00:00+01:00") <= now {
+        clock.set(t("2021-03-10T10:00:00+01:00"));
+        let golive = Command::Golive {
+            date: day("2022-11-12"),
+            end_users: 900,
+        };
+        run(&replay, &id, "5054", golive).await?;
     }
     // The demo's notices are history, not news: wake the real dispatcher all the same, so
     // they appear in the outbox as they would have then.
     engine.outbox_signal.notify_one();
+    Ok(())
+}
+
+async fn sign(engine: &Engine, program: &ProgramId, number: &str, step: Signing) -> Result<(), ServiceError> {
+    let number = MunicipalityNumber::parse(number).expect("demo number");
+    let request = EnvelopeRequest {
+        program: program.clone(),
+        number: number.clone(),
+        actor: "demo".into(),
+        if_match: None,
+        idempotency: None,
+    };
+    match step {
+        Signing::Send => {
+            let documents = &engine.signing.as_ref().expect("checked by the caller").documents;
+            let stored = documents
+                .put(DEMO_AGREEMENT.as_bytes().to_vec().into(), "text/plain; charset=utf-8")
+                .await;
+            let sha = stored.map_err(|e| ServiceError::Signing(e.to_string()))?.sha256;
+            let title = txt("Tjenesteavtale Helseplattformen");
+            engine.open_agreement(&request, title, &[sha], None).await?;
+        }
+        Signing::Sign(signer) => {
+            // A signer's own steps, as the signing page takes them: a code, then the signature
+            // (the demo stands in for the person who read the code from their e-mail).
+            let nonce = crate::signing::links::nonce();
+            engine
+                .execute_envelope(&request, |_, _, _| {
+                    Ok(EnvelopeCommand::RequestCode {
+                        signer,
+                        nonce: nonce.clone(),
+                    })
+                })
+                .await?;
+            let sign = EnvelopeCommand::Sign {
+                signer,
+                code_matches: true,
+                ip: "192.0.2.10".into(), // a documentation address: this is a demo
+                user_agent: "vedtak demo".into(),
+            };
+            engine.execute_envelope(&request, |_, _, _| Ok(sign.clone())).await?;
+        }
+    }
     Ok(())
 }
 

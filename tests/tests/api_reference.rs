@@ -77,6 +77,42 @@ async fn the_demo_program_tells_the_central_norway_story() {
         "lapsed",
         "Frøya never decided and the deadline has passed"
     );
+    assert_eq!(
+        state("5054"),
+        "golive_scheduled",
+        "Indre Fosen signed and planned go-live"
+    );
+    let indre_fosen = items.iter().find(|e| e["number"] == "5054").unwrap();
+    let envelope_id = indre_fosen["envelope_id"].as_str().unwrap();
+    let certificate: Value = app
+        .get(ADMIN, &format!("/v1/envelopes/{envelope_id}/certificate"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(certificate["signers"][1]["name"], "Torbjørg Vanvik");
+    let keys: vedtak::signing::seal::PublishedKeys = app
+        .client
+        .get(app.url("/.well-known/vedtak-keys.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let document = app
+        .get(
+            ADMIN,
+            &format!("/v1/documents/{}", certificate["document_sha256"].as_str().unwrap()),
+        )
+        .await;
+    let document = document.bytes().await.unwrap();
+    vedtak::signing::seal::verify(&certificate, &document, &keys).expect("the demo's certificate verifies");
+    assert_eq!(
+        state("1505"),
+        "option_exercised",
+        "Kristiansund's envelope, half signed in 2021, has long expired"
+    );
     let midtre_gauldal = items.iter().find(|e| e["number"] == "5027").unwrap();
     assert_eq!(midtre_gauldal["decision"]["date"], "2021-02-18");
     assert_eq!(midtre_gauldal["decision"]["unanimous"], true);
