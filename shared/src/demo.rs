@@ -212,6 +212,12 @@ fn steps() -> Vec<(&'static str, &'static str, Command)> {
     ]
 }
 
+/// One step of the story.
+enum Step {
+    Command(Command),
+    Signing(Signing),
+}
+
 /// What the demo does besides ordinary commands: the service agreement sent and signed.
 enum Signing {
     /// The agreement is sent (signers: the director, then the CEO).
@@ -257,23 +263,26 @@ pub async fn load(engine: &Engine) -> Result<(), ServiceError> {
             .await?;
         run(&replay, &id, number, Command::Notice).await?;
     }
-    let mut timeline: Vec<(DateTime<Utc>, &str, Option<Command>, Option<Signing>)> = steps()
+    let mut timeline: Vec<(DateTime<Utc>, &str, Step)> = steps()
         .into_iter()
-        .map(|(at, n, c)| (t(at), n, Some(c), None))
+        .map(|(at, n, c)| (t(at), n, Step::Command(c)))
         .collect();
     if replay.signing.is_some() {
-        timeline.extend(signing_steps().into_iter().map(|(at, n, s)| (t(at), n, None, Some(s))));
+        timeline.extend(
+            signing_steps()
+                .into_iter()
+                .map(|(at, n, s)| (t(at), n, Step::Signing(s))),
+        );
     }
     timeline.sort_by_key(|(at, ..)| *at);
-    for (at, number, command, signing) in timeline {
+    for (at, number, step) in timeline {
         if at > now {
             break;
         }
         clock.set(at);
-        match (command, signing) {
-            (Some(command), _) => run(&replay, &id, number, command).await?,
-            (None, Some(step)) => sign(&replay, &id, number, step).await?,
-            (None, None) => {}
+        match step {
+            Step::Command(command) => run(&replay, &id, number, command).await?,
+            Step::Signing(signing) => sign(&replay, &id, number, signing).await?,
         }
     }
     if replay.signing.is_some() && t("2021-03-10T10:00:00+01:00") <= now {

@@ -255,3 +255,63 @@ async fn webhook_urls_on_loopback_or_private_networks_are_refused_by_a_deploymen
         "an event type we do not send"
     );
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_but_counted_as_a_failed_try() {
+    let (app, key) = spawn_program(START, &[]).await;
+    let receiver = Receiver::start(&[302]).await;
+    let (id, _) = subscribe(&app, &key, &receiver.url).await;
+    app.enroll(&key, "5030", "Oppdal").await;
+    app.ok(&key, "5030", "notice", json!({})).await;
+    receiver.wait_for(1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let list: Value = app
+        .get(&key, &format!("/v1/programs/helseplattformen/webhooks/{id}/deliveries"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let delivery = &list["items"][0];
+    assert_eq!(delivery["status"], "pending", "{list}");
+    assert_eq!(delivery["attempts"][0]["status"], 302);
+    assert_eq!(receiver.received().len(), 1, "the redirect was not followed");
+}
+
+#[tokio::test]
+async fn a_municipality_admin_manages_only_its_own_municipalitys_subscriptions() {
+    let (app, key) = spawn_program(START, &[("5027", "Midtre Gauldal")]).await;
+    let receiver = Receiver::start(&[]).await;
+    let (program_wide, _) = subscribe(&app, &key, &receiver.url).await;
+    let municipal = app
+        .new_key(&key, json!({"role": "municipality_admin", "municipality": "5027"}))
+        .await;
+    let created = app
+        .post(
+            &municipal,
+            "/v1/programs/helseplattformen/webhooks",
+            json!({ "url": receiver.url, "events": ALL }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["municipality"], "5027", "scoped to its own municipality");
+    let list: Value = app
+        .get(&municipal, "/v1/programs/helseplattformen/webhooks")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let other = app
+        .post(
+            &municipal,
+            &format!("/v1/programs/helseplattformen/webhooks/{program_wide}/disable"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+    assert!(
+        list["items"][0].get("secret").is_none(),
+        "the secret is shown only once"
+    );
+}
