@@ -1,11 +1,14 @@
 //! The AWS backend assembled from the environment: DynamoDB for state, S3 for documents, SES
-//! for e-mail. The Lambda functions and `vedtak serve --backend aws` build it once, at start.
-//! Building it makes no network call: credentials and endpoints are resolved lazily by the SDK,
-//! and the signing keys are read from Secrets Manager at their first use, so a function is ready
-//! for its first event as soon as its process is.
+//! for e-mail, SQS for webhook deliveries that failed for good. The Lambda functions and
+//! `vedtak serve --backend aws` build it once, at start. Building it makes no network call:
+//! credentials and endpoints are resolved lazily by the SDK, and the signing keys are read from
+//! Secrets Manager at their first use, so a function is ready for its first event as soon as its
+//! process is.
 
 use crate::adapters::secretsmanager::SecretsManagerKeys;
+use crate::adapters::sqs::SqsDeadLetters;
 use crate::adapters::{dynamodb::DynamoStore, s3::S3Documents, ses::SesMailer};
+use crate::ports::{DeadLetterError, DeadLetters};
 use crate::signing::keys::{KeySource, Keys, StaticKeys};
 use crate::signing::seal::KeyError;
 use aws_config::retry::RetryConfig;
@@ -13,7 +16,7 @@ use aws_config::BehaviorVersion;
 use std::sync::Arc;
 
 /// What the AWS backend needs besides the standard AWS environment (`AWS_REGION`,
-/// credentials, and `AWS_ENDPOINT_URL[_DYNAMODB|_S3|_SESV2|_SECRETS_MANAGER]` for local
+/// credentials, and `AWS_ENDPOINT_URL[_DYNAMODB|_S3|_SESV2|_SECRETS_MANAGER|_SQS]` for local
 /// stand-ins).
 #[derive(Debug, Clone)]
 pub struct AwsConfig {
@@ -27,12 +30,17 @@ pub struct AwsConfig {
     pub mail_from: String,
     /// Where the signing keys come from.
     pub keys: KeysSetting,
+    /// `VEDTAK_WEBHOOK_DLQ_URL`: the SQS queue that gets a copy of each webhook delivery that
+    /// fails for good. Unset: none does (the deliveries list still shows them).
+    pub webhook_dlq_url: Option<String>,
 }
 
 /// The environment variable naming the Secrets Manager secret that holds the keys JSON.
 pub const KEYS_SECRET_ENV: &str = "VEDTAK_KEYS_SECRET_ARN";
 /// The environment variable holding the keys JSON itself.
 pub const KEYS_JSON_ENV: &str = "VEDTAK_KEYS";
+/// The environment variable naming the SQS queue (by URL) for failed webhook deliveries.
+pub const WEBHOOK_DLQ_ENV: &str = "VEDTAK_WEBHOOK_DLQ_URL";
 
 /// Where the signing keys come from, in this order: `VEDTAK_KEYS_SECRET_ARN` (a Secrets
 /// Manager secret, by ARN or name, read at first use: what the SAM stack sets), `VEDTAK_KEYS`
@@ -117,11 +125,37 @@ impl AwsConfig {
             base_url: var("VEDTAK_BASE_URL").unwrap_or_default(),
             mail_from: var("VEDTAK_MAIL_FROM").unwrap_or_else(|_| "vedtak <noreply@vedtak.invalid>".into()),
             keys: KeysSetting::from_lookup(|name| std::env::var(name).ok()),
+            webhook_dlq_url: std::env::var(WEBHOOK_DLQ_ENV)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty()),
+        })
+    }
+
+    /// Where failed webhook deliveries go: the queue, if one is configured; makes no request.
+    /// A queue needs the SQS client.
+    pub fn dead_letters(&self, sqs: Option<&aws_sdk_sqs::Client>) -> Option<Arc<dyn DeadLetters>> {
+        let url = self.webhook_dlq_url.as_ref()?;
+        Some(match sqs {
+            Some(client) => Arc::new(SqsDeadLetters::new(client.clone(), url.clone())),
+            None => Arc::new(NoDeadLetters(format!(
+                "{WEBHOOK_DLQ_ENV} is set, but the backend was built without an SQS client"
+            ))),
         })
     }
 }
 
-/// The three adapters and the SDK clients under them.
+/// A dead-letter queue that is configured but cannot be used: every use says why.
+struct NoDeadLetters(String);
+
+#[async_trait::async_trait]
+impl DeadLetters for NoDeadLetters {
+    async fn failed(&self, _: &crate::webhooks::Delivery) -> Result<(), DeadLetterError> {
+        Err(DeadLetterError(self.0.clone()))
+    }
+}
+
+/// The adapters and the SDK clients under them.
 #[derive(Clone)]
 pub struct AwsBackend {
     pub config: AwsConfig,
@@ -129,6 +163,9 @@ pub struct AwsBackend {
     pub documents: Arc<S3Documents>,
     pub mailer: Arc<SesMailer>,
     pub keys: Arc<dyn KeySource>,
+    /// Where webhook deliveries that fail for good go (`VEDTAK_WEBHOOK_DLQ_URL`); None when
+    /// no queue is configured.
+    pub dead_letters: Option<Arc<dyn DeadLetters>>,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub s3: aws_sdk_s3::Client,
     pub region: String,
@@ -155,17 +192,20 @@ impl AwsBackend {
         let s3 = aws_sdk_s3::Client::from_conf(s3_config);
         let sesv2 = aws_sdk_sesv2::Client::new(&shared);
         let secretsmanager = aws_sdk_secretsmanager::Client::new(&shared);
-        Self::from_clients(config, dynamodb, s3, sesv2, Some(secretsmanager), region)
+        let sqs = aws_sdk_sqs::Client::new(&shared);
+        Self::from_clients(config, dynamodb, s3, sesv2, Some(secretsmanager), Some(sqs), region)
     }
 
     /// From clients built elsewhere (tests point them at emulators without touching the
-    /// process environment). `secretsmanager` is needed only when the keys are in a secret.
+    /// process environment). `secretsmanager` is needed only when the keys are in a secret,
+    /// `sqs` only when there is a queue for failed webhook deliveries.
     pub fn from_clients(
         config: AwsConfig,
         dynamodb: aws_sdk_dynamodb::Client,
         s3: aws_sdk_s3::Client,
         sesv2: aws_sdk_sesv2::Client,
         secretsmanager: Option<aws_sdk_secretsmanager::Client>,
+        sqs: Option<aws_sdk_sqs::Client>,
         region: String,
     ) -> AwsBackend {
         AwsBackend {
@@ -173,6 +213,7 @@ impl AwsBackend {
             documents: Arc::new(S3Documents::new(s3.clone(), config.bucket.clone())),
             mailer: Arc::new(SesMailer::new(sesv2, config.mail_from.clone())),
             keys: config.keys.source(secretsmanager.as_ref()),
+            dead_letters: config.dead_letters(sqs.as_ref()),
             dynamodb,
             s3,
             region,
@@ -203,6 +244,7 @@ impl AwsBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
 
     fn setting(vars: &[(&str, &str)]) -> KeysSetting {
         let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -237,5 +279,23 @@ mod tests {
         assert!(err.contains(KEYS_SECRET_ENV), "{err}");
         let err = KeysSetting::None.source(None).keys().await.err().unwrap().to_string();
         assert!(err.contains(KEYS_SECRET_ENV) && err.contains(KEYS_JSON_ENV), "{err}");
+    }
+
+    #[tokio::test]
+    async fn failed_deliveries_go_nowhere_without_a_queue_and_a_queue_needs_an_sqs_client() {
+        let mut config = AwsConfig {
+            table: "t".into(),
+            bucket: "b".into(),
+            base_url: String::new(),
+            mail_from: "vedtak <noreply@vedtak.invalid>".into(),
+            keys: KeysSetting::None,
+            webhook_dlq_url: None,
+        };
+        assert!(config.dead_letters(None).is_none());
+        config.webhook_dlq_url = Some("https://sqs.eu-north-1.amazonaws.com/123456789012/dlq".into());
+        let delivery = crate::adapters::contract::fixtures::delivery("wh_1", "helseplattformen", Utc::now(), "00");
+        let dead_letters = config.dead_letters(None).expect("a queue is configured");
+        let err = dead_letters.failed(&delivery).await.expect_err("no client").to_string();
+        assert!(err.contains(WEBHOOK_DLQ_ENV), "{err}");
     }
 }

@@ -97,6 +97,8 @@ impl Local {
                     allow_private: config.allow_private_webhooks,
                 }),
                 clock: clock.clone(),
+                // Here the deliveries list is the record of what failed.
+                dead_letters: None,
             })),
         });
 

@@ -259,3 +259,16 @@ pub enum SendError {
 pub trait WebhookSender: Send + Sync + 'static {
     async fn send(&self, request: &WebhookRequest) -> Result<u16, SendError>;
 }
+
+#[derive(Debug, thiserror::Error)]
+#[error("dead letter not sent: {0}")]
+pub struct DeadLetterError(pub String);
+
+/// Where a webhook delivery that failed for good is also put, so that operators find every
+/// such message in one place (on AWS: an SQS queue). It is a copy: the delivery itself stays in
+/// the store as `failed`, listed and retried by hand as before. An error must never carry a
+/// subscription's secret or the delivery's body.
+#[async_trait]
+pub trait DeadLetters: Send + Sync + 'static {
+    async fn failed(&self, delivery: &Delivery) -> Result<(), DeadLetterError>;
+}

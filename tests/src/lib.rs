@@ -151,8 +151,9 @@ pub async fn fresh_aws_backend(base_url: &str) -> AwsBackend {
         base_url: base_url.into(),
         mail_from,
         keys: KeysSetting::Json(vedtak::signing::keys::Keys::generate("test-aws").1),
+        webhook_dlq_url: None,
     };
-    AwsBackend::from_clients(config, dynamodb, s3, sesv2, None, moto::REGION.into())
+    AwsBackend::from_clients(config, dynamodb, s3, sesv2, None, None, moto::REGION.into())
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: vedtak::http::Router, stop: Arc<Notify>) {

@@ -1,5 +1,5 @@
-//! moto's server as the S3, SES and Secrets Manager stand-in: started once per test binary on a free loopback
-//! port, shared by every test in it, and gone when the test process is.
+//! moto's server as the S3, SES, Secrets Manager and SQS stand-in: started once per test binary
+//! on a free loopback port, shared by every test in it, and gone when the test process is.
 //!
 //! The executable is `$VEDTAK_MOTO_SERVER`, else `infra/.tools/venv/bin/moto_server` (what
 //! `infra/install-tools.sh` installs). It runs under a small `sh` watchdog that kills it as soon
@@ -7,7 +7,7 @@
 //! destructors, so nothing inside it could be relied on to stop the server.
 //!
 //! moto keeps one state for the whole binary, so every test makes its own bucket
-//! ([`fresh_bucket`]) and its own recipients, and looks only at those.
+//! ([`fresh_bucket`]), queue ([`fresh_queue`]) and recipients, and looks only at those.
 //!
 //! What moto 5.2 does and does not do, as far as vedtak is concerned:
 //! - S3: Object Lock with default retention, versioning, public access block, default
@@ -21,6 +21,8 @@
 //!   from moto's state dump, `GET /moto-api/data.json` (`ses.RawMessage`): [`sent_emails`].
 //! - Secrets Manager: CreateSecret, PutSecretValue, GetSecretValue (by name or ARN), with the
 //!   real service's `ResourceNotFoundException` for a secret that does not exist.
+//! - SQS (the JSON protocol of today's SDK): CreateQueue (standard and FIFO), SendMessage,
+//!   ReceiveMessage, GetQueueAttributes, with FIFO's group and de-duplication ids.
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use std::io::{Read, Write};
@@ -181,6 +183,41 @@ pub fn secretsmanager() -> aws_sdk_secretsmanager::Client {
         .credentials_provider(credentials())
         .build();
     aws_sdk_secretsmanager::Client::from_conf(config)
+}
+
+/// An SQS client for moto.
+pub fn sqs() -> aws_sdk_sqs::Client {
+    let config = aws_sdk_sqs::Config::builder()
+        .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
+        .region(aws_sdk_sqs::config::Region::new(REGION))
+        .endpoint_url(endpoint())
+        .credentials_provider(credentials())
+        .build();
+    aws_sdk_sqs::Client::from_conf(config)
+}
+
+/// A new, empty queue of this test's own (FIFO when `fifo`); returns the client and its URL.
+pub async fn fresh_queue(fifo: bool) -> (aws_sdk_sqs::Client, String) {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    static N: AtomicU64 = AtomicU64::new(0);
+    let client = sqs();
+    let name = format!(
+        "vedtak-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let create = client.create_queue();
+    let create = if fifo {
+        // A FIFO queue's name must end in `.fifo`.
+        create
+            .queue_name(format!("{name}.fifo"))
+            .attributes(QueueAttributeName::FifoQueue, "true")
+    } else {
+        create.queue_name(name)
+    };
+    let created = create.send().await.expect("create the queue");
+    let url = created.queue_url().expect("the queue's URL").to_owned();
+    (client, url)
 }
 
 /// A new bucket of this test's own, made by `create_bucket` exactly as `vedtak aws-init` makes it.

@@ -54,8 +54,17 @@ fn backend(secret_id: &str, secretsmanager: aws_sdk_secretsmanager::Client, else
         base_url: "http://127.0.0.1".into(),
         mail_from: moto::MAIL_FROM.into(),
         keys: KeysSetting::SecretsManager(secret_id.into()),
+        webhook_dlq_url: None,
     };
-    AwsBackend::from_clients(config, dynamodb, s3, sesv2, Some(secretsmanager), moto::REGION.into())
+    AwsBackend::from_clients(
+        config,
+        dynamodb,
+        s3,
+        sesv2,
+        Some(secretsmanager),
+        None,
+        moto::REGION.into(),
+    )
 }
 
 async fn put_secret(name: &str, value: &str) -> String {

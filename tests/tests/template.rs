@@ -392,10 +392,7 @@ fn every_function_is_told_the_signing_keys_secret_and_may_only_read_that_one_sec
         for var in [vedtak::aws::KEYS_SECRET_ENV, vedtak::aws::KEYS_JSON_ENV] {
             assert!(own[var].is_null(), "{name} must not set {var} itself");
         }
-        let role = match tagged(&f["Properties"]["Role"]) {
-            Some((tag, v)) if tag == "GetAtt" => str_of(v, "Role").trim_end_matches(".Arn").to_owned(),
-            other => panic!("{name}.Role is not !GetAtt <role>.Arn: {other:?}"),
-        };
+        let role = role_of(f, name);
         let reads_keys = statements.iter().any(|(r, s)| {
             *r == role
                 && s["Effect"] == "Allow"
@@ -531,4 +528,115 @@ fn every_reference_in_the_template_names_something_that_exists() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Whether `value` refers to resource `name` anywhere (`!Ref name`, `!GetAtt name.X`, or
+/// `${name...}` in a `!Sub`).
+fn mentions(value: &Value, name: &str) -> bool {
+    match value {
+        Value::Tagged(t) => {
+            let tag = t.tag.to_string();
+            match (tag.trim_start_matches('!'), &t.value) {
+                ("Ref", Value::String(v)) => v == name,
+                ("GetAtt", Value::String(v)) => v.split('.').next() == Some(name),
+                ("Sub", Value::String(v)) => sub_names(v).iter().any(|n| n == name),
+                (_, inner) => mentions(inner, name),
+            }
+        }
+        Value::Sequence(items) => items.iter().any(|i| mentions(i, name)),
+        Value::Mapping(map) => map.values().any(|v| mentions(v, name)),
+        _ => false,
+    }
+}
+
+/// The role a function runs as (`Role: !GetAtt <role>.Arn`).
+fn role_of(f: &Value, name: &str) -> String {
+    match tagged(&f["Properties"]["Role"]) {
+        Some((tag, v)) if tag == "GetAtt" => str_of(v, "Role").trim_end_matches(".Arn").to_owned(),
+        other => panic!("{name}.Role is not !GetAtt <role>.Arn: {other:?}"),
+    }
+}
+
+#[test]
+fn failed_webhook_deliveries_go_to_a_queue_only_the_stream_and_scheduler_are_told_of_and_may_send_to() {
+    const QUEUE: &str = "WebhookDeadLetterQueue";
+    const SENDERS: [&str; 2] = ["StreamFunction", "SchedulerFunction"];
+    let template = template();
+    let queue = resource(&template, QUEUE);
+    assert_eq!(queue["Type"], "AWS::SQS::Queue");
+    assert_eq!(queue["Properties"]["SqsManagedSseEnabled"], true, "encrypted at rest");
+    assert_eq!(
+        queue["Properties"]["MessageRetentionPeriod"], 1_209_600,
+        "kept 14 days, like the stream's dead letters"
+    );
+    assert!(
+        resources_of_type(&template, "AWS::SQS::QueuePolicy")
+            .iter()
+            .all(|(_, p)| !mentions(&p["Properties"], QUEUE)),
+        "no queue policy opens {QUEUE} to anyone else"
+    );
+
+    // Told by its own environment to the two functions that deliver webhooks, to no other.
+    let env = vedtak::aws::WEBHOOK_DLQ_ENV;
+    assert!(
+        template["Globals"]["Function"]["Environment"]["Variables"][env].is_null(),
+        "not in the Globals: the api function delivers nothing"
+    );
+    let mut sender_roles = BTreeSet::new();
+    for (name, f) in resources_of_type(&template, "AWS::Serverless::Function") {
+        let own = &f["Properties"]["Environment"]["Variables"][env];
+        if SENDERS.contains(&name) {
+            assert!(is_ref_to(own, QUEUE), "{name} sets {env} to the queue's URL: {own:?}");
+            sender_roles.insert(role_of(f, name));
+        } else {
+            assert!(own.is_null(), "{name} must not be told {env}");
+        }
+    }
+    assert_eq!(sender_roles.len(), SENDERS.len(), "each sender has a role of its own");
+
+    // Only their roles may send to it, and sending is all they may do with it.
+    let mut allowed = BTreeSet::new();
+    for (role, s) in role_statements(&template) {
+        let sqs: Vec<&str> = actions(s)
+            .into_iter()
+            .filter(|a| a.to_ascii_lowercase().starts_with("sqs:") || *a == "*")
+            .collect();
+        if sqs.is_empty() {
+            continue;
+        }
+        assert!(
+            !matches!(&s["Resource"], Value::String(r) if r.contains('*')),
+            "{role}: an SQS action on {:?}",
+            s["Resource"]
+        );
+        if mentions(&s["Resource"], QUEUE) {
+            assert_eq!(s["Effect"], "Allow", "{role}");
+            assert_eq!(sqs, ["sqs:SendMessage"], "{role} may only send to {QUEUE}");
+            allowed.insert(role.to_owned());
+        }
+    }
+    assert_eq!(
+        allowed, sender_roles,
+        "exactly the stream's and the scheduler's roles may send"
+    );
+
+    // And a message waiting there raises an alarm.
+    let alarmed = resources_of_type(&template, "AWS::CloudWatch::Alarm").into_iter().any(|(_, a)| {
+        let p = &a["Properties"];
+        p["Namespace"] == "AWS/SQS"
+            && p["MetricName"] == "ApproximateNumberOfMessagesVisible"
+            && p["Dimensions"].as_sequence().is_some_and(|d| {
+                d.iter().any(|d| {
+                    d["Name"] == "QueueName"
+                        && matches!(tagged(&d["Value"]), Some((tag, v)) if tag == "GetAtt" && v == "WebhookDeadLetterQueue.QueueName")
+                })
+            })
+            && p["ComparisonOperator"] == "GreaterThanThreshold"
+            && p["Threshold"] == 0
+            && mentions(&p["AlarmActions"], "AlarmTopic")
+    });
+    assert!(
+        alarmed,
+        "an alarm on the messages waiting in {QUEUE}, to the alarm topic"
+    );
 }

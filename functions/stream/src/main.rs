@@ -25,6 +25,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             store: backend.store.clone(),
             sender: Arc::new(HttpWebhookSender { allow_private: false }),
             clock: Arc::new(SystemClock),
+            // A delivery that fails for good also goes to the webhook dead-letter queue.
+            dead_letters: backend.dead_letters.clone(),
         })),
     });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {

@@ -1,8 +1,9 @@
 //! Adapters: the ports implemented against real things. `embedded` (redb) and `files` keep local
 //! mode's state on disk, `eml` writes e-mails as files, `memory` is for unit tests,
-//! `secretsmanager` reads the signing keys on AWS, and `contract` is the test suite every
-//! `Store` and `Documents` adapter must pass, so a new backend (DynamoDB, S3) is held to exactly
-//! the same semantics as the embedded one.
+//! `secretsmanager` reads the signing keys on AWS, `sqs` puts failed webhook deliveries into a
+//! dead-letter queue there, and `contract` is the test suite every `Store` and `Documents`
+//! adapter must pass, so a new backend (DynamoDB, S3) is held to exactly the same semantics as
+//! the embedded one.
 
 pub mod aws_schema;
 pub mod contract;
@@ -15,3 +16,4 @@ pub mod memory;
 pub mod s3;
 pub mod secretsmanager;
 pub mod ses;
+pub mod sqs;

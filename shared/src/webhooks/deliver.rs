@@ -1,12 +1,13 @@
 //! Deliveries: a published message fanned out to each subscription that wants it, then sent,
 //! signed, and tried again on a growing, jittered schedule for more than a day. Everything is
 //! recorded on the delivery, so the deliveries list shows each try and a failed delivery can be
-//! sent again by hand.
+//! sent again by hand. Where there are dead letters (on AWS), a delivery that fails for good is
+//! also put there.
 
 use super::signature;
 use super::{Attempt, Delivery, DeliveryStatus, Subscription};
 use crate::domain::Effect;
-use crate::ports::{Clock, OutboxEntry, SendError, Store, StoreError, WebhookRequest, WebhookSender};
+use crate::ports::{Clock, DeadLetters, OutboxEntry, SendError, Store, StoreError, WebhookRequest, WebhookSender};
 use chrono::{DateTime, Duration, Utc};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde_json::json;
@@ -27,6 +28,9 @@ pub struct Deliverer {
     pub store: Arc<dyn Store>,
     pub sender: Arc<dyn WebhookSender>,
     pub clock: Arc<dyn Clock>,
+    /// Gets a copy of each delivery the moment it turns `failed` (on AWS, an SQS queue). None
+    /// locally: there the deliveries list is the record.
+    pub dead_letters: Option<Arc<dyn DeadLetters>>,
 }
 
 /// The `webhook-id` of one message to one subscription: stable however often the fan-out runs,
@@ -118,6 +122,7 @@ impl Deliverer {
                 duration_ms: 0,
             });
             self.store.update_delivery(&delivery).await?;
+            self.dead_letter(&delivery).await;
             return Ok(delivery);
         };
         let started = std::time::Instant::now();
@@ -163,7 +168,27 @@ impl Deliverer {
             tracing::warn!(delivery = %delivery.id, subscription = %delivery.subscription, "webhook delivery failed");
         }
         self.store.update_delivery(&delivery).await?;
+        if delivery.status == DeliveryStatus::Failed {
+            self.dead_letter(&delivery).await;
+        }
         Ok(delivery)
+    }
+
+    /// Puts a delivery that has just turned `failed`, and is stored so, into the dead letters.
+    /// That is only a copy for operators: if it cannot be put there, the failure is logged
+    /// (without the body or any secret) and nothing else changes.
+    async fn dead_letter(&self, delivery: &Delivery) {
+        let Some(dead_letters) = &self.dead_letters else {
+            return;
+        };
+        if let Err(error) = dead_letters.failed(delivery).await {
+            tracing::error!(
+                delivery = %delivery.id,
+                subscription = %delivery.subscription,
+                %error,
+                "failed webhook delivery not put into the dead letters"
+            );
+        }
     }
 
     /// A delivery sent again now, by hand. Its earlier tries stay in its record; if this one
@@ -195,5 +220,214 @@ pub fn request(subscription: &Subscription, delivery: &Delivery, now: DateTime<U
             ("webhook-signature".into(), signature),
         ],
         body: delivery.body.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::contract::fixtures::{delivery, subscription, t0};
+    use crate::adapters::memory::MemoryStore;
+    use crate::clock::FixedClock;
+    use crate::ports::DeadLetterError;
+    use async_trait::async_trait;
+    use std::sync::Mutex;
+
+    const PROGRAM: &str = "helseplattformen";
+    const SUBSCRIPTION: &str = "wh_000000000000000000000001";
+
+    /// Answers every request the same way.
+    struct Answers(fn() -> Result<u16, SendError>);
+
+    #[async_trait]
+    impl WebhookSender for Answers {
+        async fn send(&self, _: &WebhookRequest) -> Result<u16, SendError> {
+            (self.0)()
+        }
+    }
+
+    /// Keeps what it is given; refuses everything when `broken`.
+    #[derive(Default)]
+    struct Kept {
+        letters: Mutex<Vec<Delivery>>,
+        broken: bool,
+    }
+
+    impl Kept {
+        fn letters(&self) -> Vec<Delivery> {
+            self.letters.lock().unwrap().clone()
+        }
+    }
+
+    #[async_trait]
+    impl DeadLetters for Kept {
+        async fn failed(&self, delivery: &Delivery) -> Result<(), DeadLetterError> {
+            if self.broken {
+                return Err(DeadLetterError("the queue is gone".into()));
+            }
+            self.letters.lock().unwrap().push(delivery.clone());
+            Ok(())
+        }
+    }
+
+    struct Setup {
+        store: Arc<MemoryStore>,
+        clock: Arc<FixedClock>,
+        kept: Arc<Kept>,
+        deliverer: Deliverer,
+        delivery: Delivery,
+    }
+
+    /// One subscription, one delivery due at `t0`, and a deliverer whose sender answers `answer`.
+    async fn setup(answer: fn() -> Result<u16, SendError>, kept: Kept) -> Setup {
+        let store = Arc::new(MemoryStore::new());
+        store
+            .put_subscription(&subscription(PROGRAM, SUBSCRIPTION))
+            .await
+            .unwrap();
+        let delivery = delivery(SUBSCRIPTION, PROGRAM, t0(), "00000000000000000001");
+        assert!(store.create_delivery(&delivery).await.unwrap());
+        let clock = Arc::new(FixedClock::at(t0()));
+        let kept = Arc::new(kept);
+        let deliverer = Deliverer {
+            store: store.clone(),
+            sender: Arc::new(Answers(answer)),
+            clock: clock.clone(),
+            dead_letters: Some(kept.clone()),
+        };
+        Setup {
+            store,
+            clock,
+            kept,
+            deliverer,
+            delivery,
+        }
+    }
+
+    impl Setup {
+        async fn stored(&self) -> Delivery {
+            self.store
+                .delivery(SUBSCRIPTION, &self.delivery.id)
+                .await
+                .unwrap()
+                .expect("the delivery is stored")
+        }
+
+        /// Moves the clock two days on (past the longest wait) and runs one pass.
+        async fn next_pass(&self) {
+            self.clock.set(self.clock.now() + Duration::days(2));
+            self.deliverer.run_once().await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_delivery_goes_to_the_dead_letters_once_when_its_last_try_fails_not_at_each_try() {
+        let s = setup(|| Ok(500), Kept::default()).await;
+        s.deliverer.run_once().await.unwrap();
+        for _ in 0..SCHEDULE.len() {
+            assert!(s.kept.letters().is_empty(), "a try with tries left is no dead letter");
+            s.next_pass().await;
+        }
+        let stored = s.stored().await;
+        assert_eq!(stored.status, DeliveryStatus::Failed);
+        assert_eq!(stored.attempts.len(), SCHEDULE.len() + 1);
+        assert_eq!(
+            s.kept.letters(),
+            std::slice::from_ref(&stored),
+            "one dead letter, the delivery as stored"
+        );
+
+        // More passes find nothing due and add nothing.
+        s.next_pass().await;
+        assert_eq!(s.kept.letters().len(), 1);
+
+        // A retry by hand that fails again is a failure of its own.
+        let again = s.deliverer.retry_by_hand(stored).await.unwrap();
+        assert_eq!(again.status, DeliveryStatus::Failed);
+        let letters = s.kept.letters();
+        assert_eq!(letters.len(), 2);
+        assert_eq!(letters[1].attempts.len(), SCHEDULE.len() + 2);
+    }
+
+    #[tokio::test]
+    async fn a_410_goes_to_the_dead_letters_at_once_and_so_do_the_other_deliveries_it_stops() {
+        let s = setup(|| Ok(410), Kept::default()).await;
+        let waiting = delivery(SUBSCRIPTION, PROGRAM, t0(), "00000000000000000002");
+        assert!(s.store.create_delivery(&waiting).await.unwrap());
+        let answered = s.deliverer.attempt(s.delivery.clone()).await.unwrap();
+        assert_eq!(answered.status, DeliveryStatus::Failed);
+        assert_eq!(answered.attempts[0].status, Some(410));
+        assert_eq!(
+            s.kept.letters(),
+            std::slice::from_ref(&answered),
+            "at once, at the first try"
+        );
+        // The 410 disabled the subscription: the other delivery fails without being sent.
+        let stopped = s.deliverer.attempt(waiting).await.unwrap();
+        assert_eq!(stopped.status, DeliveryStatus::Failed);
+        assert_eq!(stopped.attempts[0].status, None);
+        assert!(stopped.attempts[0].error.as_deref().unwrap().contains("disabled"));
+        assert_eq!(s.kept.letters(), [answered, stopped]);
+        let sub = s
+            .store
+            .subscription(&s.delivery.program, SUBSCRIPTION)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!sub.enabled);
+    }
+
+    #[tokio::test]
+    async fn a_refused_address_goes_to_the_dead_letters_at_once() {
+        let s = setup(
+            || Err(SendError::Refused("10.0.0.1 is not public".into())),
+            Kept::default(),
+        )
+        .await;
+        s.deliverer.run_once().await.unwrap();
+        let stored = s.stored().await;
+        assert_eq!(stored.status, DeliveryStatus::Failed);
+        assert_eq!(stored.attempts.len(), 1);
+        assert_eq!(s.kept.letters(), [stored]);
+    }
+
+    #[tokio::test]
+    async fn a_delivered_one_and_one_that_will_be_tried_again_send_nothing() {
+        let s = setup(|| Ok(204), Kept::default()).await;
+        s.deliverer.run_once().await.unwrap();
+        assert_eq!(s.stored().await.status, DeliveryStatus::Delivered);
+        assert!(s.kept.letters().is_empty());
+
+        let s = setup(
+            || Err(SendError::NoAnswer("connection refused".into())),
+            Kept::default(),
+        )
+        .await;
+        s.deliverer.run_once().await.unwrap();
+        assert_eq!(s.stored().await.status, DeliveryStatus::Pending);
+        assert!(s.kept.letters().is_empty());
+    }
+
+    #[tokio::test]
+    async fn dead_letters_that_cannot_be_sent_undo_nothing() {
+        let broken = Kept {
+            broken: true,
+            ..Kept::default()
+        };
+        let s = setup(|| Ok(410), broken).await;
+        let done = s
+            .deliverer
+            .attempt(s.delivery.clone())
+            .await
+            .expect("the try itself is recorded");
+        assert_eq!(done.status, DeliveryStatus::Failed);
+        assert_eq!(s.stored().await, done);
+        let sub = s
+            .store
+            .subscription(&s.delivery.program, SUBSCRIPTION)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!sub.enabled, "the 410 still disabled the subscription");
     }
 }
