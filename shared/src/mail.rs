@@ -52,12 +52,73 @@ pub fn render(entry: &OutboxEntry, context: &MailContext) -> Result<Mail, Render
             ),
             date: entry.created_at,
         },
+        Effect::DeadlineReminder {
+            to,
+            program_name,
+            number,
+            municipality,
+            deadline,
+            days_left,
+            ..
+        } => Mail {
+            id: entry.id.clone(),
+            to_name: to.name.to_string(),
+            to_email: to.email.to_string(),
+            subject: format!(
+                "Påminnelse: {days_left} {} til opsjonsfristen {} / Option deadline reminder",
+                if *days_left == 1 { "dag" } else { "dager" },
+                norwegian_date(deadline)
+            ),
+            text: reminder_text(
+                &to.name.to_string(),
+                program_name,
+                number.as_str(),
+                municipality,
+                deadline,
+                *days_left,
+            ),
+            date: entry.created_at,
+        },
         _ => return Err(RenderError("not an e-mail")),
     })
 }
 
 fn norwegian_date(t: &DateTime<FixedOffset>) -> String {
     t.format("%d.%m.%Y").to_string()
+}
+
+fn reminder_text(
+    name: &str,
+    program: &str,
+    number: &str,
+    municipality: &str,
+    deadline: &DateTime<FixedOffset>,
+    days: u32,
+) -> String {
+    let nb_deadline = deadline.format("%d.%m.%Y kl. %H:%M:%S (UTC%:z)");
+    let en_deadline = deadline.format("%Y-%m-%d %H:%M:%S (UTC%:z)");
+    let (nb_days, en_days) = if days == 1 { ("1 dag", "1 day") } else { ("", "") };
+    let nb_days = if nb_days.is_empty() {
+        format!("{days} dager")
+    } else {
+        nb_days.to_owned()
+    };
+    let en_days = if en_days.is_empty() {
+        format!("{days} days")
+    } else {
+        en_days.to_owned()
+    };
+    format!(
+        "Hei {name},\n\n\
+         Om {nb_days} går fristen ut for {municipality} kommune ({number}) til å utløse opsjonen på {program}: \
+         {nb_deadline}. Opsjonen er ennå ikke utløst. Utløses den ikke innen fristen, faller den bort.\n\n\
+         ---\n\n\
+         Hello {name},\n\n\
+         In {en_days} the deadline for the municipality of {municipality} ({number}) to exercise its option on \
+         {program} ends: {en_deadline}. The option has not been exercised yet. If it is not exercised by \
+         then, it lapses.\n\n\
+         -- vedtak\n"
+    )
 }
 
 fn option_notice_text(

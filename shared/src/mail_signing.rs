@@ -103,7 +103,7 @@ pub(super) fn render(entry: &OutboxEntry, cx: &MailContext) -> Result<Option<Mai
             );
             mail(to_name, to_email, subject, text)
         }
-        Effect::OptionNotice { .. } | Effect::Publish { .. } => return Ok(None),
+        Effect::OptionNotice { .. } | Effect::DeadlineReminder { .. } | Effect::Publish { .. } => return Ok(None),
     }))
 }
 

@@ -116,6 +116,20 @@ pub trait Store: Send + Sync + 'static {
         Ok(due)
     }
 
+    /// Enrollments whose option is still open and whose deadline is before `until`: where the
+    /// sweep looks for deadline reminders. The default walks every program.
+    async fn open_with_deadline_before(&self, until: DateTime<Utc>) -> Result<Vec<Enrollment>, StoreError> {
+        let mut found = Vec::new();
+        for program in self.programs().await? {
+            for e in self.enrollments(&program.id).await? {
+                if e.state.is_before_exercise() && e.option_deadline < until {
+                    found.push(e);
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// The whole history of one enrollment, ordered by `seq`.
     async fn events(&self, program: &ProgramId, number: &MunicipalityNumber) -> Result<Vec<Event>, StoreError>;
 

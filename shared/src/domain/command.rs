@@ -38,6 +38,8 @@ pub enum Command {
     Live,
     /// Run by the scheduler when the deadline has passed without exercise.
     Lapse,
+    /// Run by the scheduler: remind the contact that the deadline approaches.
+    RemindDeadline,
 }
 
 /// The name of a command, as it appears in the URL and the transition table.
@@ -55,10 +57,11 @@ pub enum CommandKind {
     Golive,
     Live,
     Lapse,
+    RemindDeadline,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 12] = [
+    pub const ALL: [CommandKind; 13] = [
         CommandKind::Notice,
         CommandKind::Meetings,
         CommandKind::Decision,
@@ -71,6 +74,7 @@ impl CommandKind {
         CommandKind::Golive,
         CommandKind::Live,
         CommandKind::Lapse,
+        CommandKind::RemindDeadline,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +91,7 @@ impl CommandKind {
             CommandKind::Golive => "golive",
             CommandKind::Live => "live",
             CommandKind::Lapse => "lapse",
+            CommandKind::RemindDeadline => "remind_deadline",
         }
     }
 }
@@ -112,6 +117,7 @@ impl Command {
             Command::Golive { .. } => CommandKind::Golive,
             Command::Live => CommandKind::Live,
             Command::Lapse => CommandKind::Lapse,
+            Command::RemindDeadline => CommandKind::RemindDeadline,
         }
     }
 }

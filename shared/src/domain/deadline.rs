@@ -49,3 +49,29 @@ pub fn has_passed(deadline: DateTime<FixedOffset>, now: DateTime<Utc>) -> bool {
 pub fn today_in(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&tz).date_naive()
 }
+
+/// Days before the deadline on which the municipality's contact is reminded, latest last.
+pub const REMINDER_DAYS: [u32; 4] = [30, 14, 7, 1];
+
+/// The reminder due at `now`: the latest of those whose day (from 00:00 program time, `days`
+/// calendar days before the deadline date) has begun and that is later than the last one sent.
+/// A sweep that finds several due sends only this one; the earlier ones are skipped for good.
+pub fn reminder_due(
+    deadline: DateTime<FixedOffset>,
+    tz: Tz,
+    last_sent: Option<u32>,
+    now: DateTime<Utc>,
+) -> Option<u32> {
+    if has_passed(deadline, now) {
+        return None;
+    }
+    let date = deadline.with_timezone(&tz).date_naive();
+    REMINDER_DAYS
+        .into_iter()
+        .filter(|days| last_sent.is_none_or(|last| *days < last))
+        .filter(|days| {
+            let day = date - Duration::days(i64::from(*days));
+            first_instant_of(day, tz).with_timezone(&Utc) <= now
+        })
+        .min()
+}

@@ -48,6 +48,7 @@ pub fn enroll(program: &Program, new: NewEnrollment, now: DateTime<Utc>) -> Deci
         end_users: None,
         preferences: None,
         declined_reason: None,
+        last_reminder_days: None,
         last_seq: 0,
         head_hash: crate::chain::GENESIS_HASH.to_owned(),
         created_at: now,
@@ -174,6 +175,26 @@ pub fn decide(
             "enrollment.lapsed",
             json!({ "option_deadline": current.option_deadline }),
         ),
+        Command::RemindDeadline => {
+            let due = deadline::reminder_due(current.option_deadline, program.tz(), current.last_reminder_days, now);
+            let days = due.ok_or_else(|| DomainError::NotDue {
+                what: "no deadline reminder is due".into(),
+            })?;
+            next.last_reminder_days = Some(days);
+            effects.push(Effect::DeadlineReminder {
+                to: current.contact.clone(),
+                program_name: program.name.to_string(),
+                counterparty: program.counterparty.name.to_string(),
+                number: current.number.clone(),
+                municipality: current.name.to_string(),
+                deadline: current.option_deadline,
+                days_left: days,
+            });
+            (
+                "deadline.approaching",
+                json!({ "days_left": days, "option_deadline": current.option_deadline, "recipient": current.contact.email }),
+            )
+        }
     };
 
     next.state = match target {

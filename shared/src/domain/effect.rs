@@ -19,6 +19,16 @@ pub enum Effect {
         municipality: String,
         deadline: DateTime<FixedOffset>,
     },
+    /// Remind the municipality's contact that the deadline is `days_left` days away.
+    DeadlineReminder {
+        to: Contact,
+        program_name: String,
+        counterparty: String,
+        number: MunicipalityNumber,
+        municipality: String,
+        deadline: DateTime<FixedOffset>,
+        days_left: u32,
+    },
     /// E-mail a signer their signing link. The link's token is not here: the dispatcher derives
     /// it from `link_nonce` with the link key, so the outbox never holds a usable link.
     SigningLink {
@@ -79,6 +89,7 @@ impl Effect {
     pub fn kind(&self) -> &'static str {
         match self {
             Effect::OptionNotice { .. } => "option_notice",
+            Effect::DeadlineReminder { .. } => "deadline_reminder",
             Effect::SigningLink { .. } => "signing_link",
             Effect::SigningCode { .. } => "signing_code",
             Effect::EnvelopeCompleted { .. } => "envelope_completed",

@@ -113,6 +113,9 @@ pub struct Enrollment {
     pub end_users: Option<u32>,
     pub preferences: Option<Preferences>,
     pub declined_reason: Option<String>,
+    /// Days before the deadline of the last reminder sent (30, 14, 7 or 1).
+    #[serde(default)]
+    pub last_reminder_days: Option<u32>,
     /// Sequence number of the last event in this enrollment's history.
     pub last_seq: u64,
     /// Hash of the last event: the head of the chain.

@@ -36,6 +36,7 @@ pub const TRANSITIONS: &[(CommandKind, &[State], Target)] = &[
     (CommandKind::Exercise, &[Adopted], Target::To(OptionExercised)),
     (CommandKind::Decline, BEFORE_EXERCISE, Target::To(Declined)),
     (CommandKind::Lapse, BEFORE_EXERCISE, Target::To(Lapsed)),
+    (CommandKind::RemindDeadline, BEFORE_EXERCISE, Target::Stay),
     (CommandKind::Preferences, NOT_TERMINAL, Target::Stay),
     (CommandKind::Agreement, &[OptionExercised], Target::To(AgreementSent)),
     (

@@ -182,6 +182,7 @@ fn command_of(kind: CommandKind, today: NaiveDate) -> Command {
         },
         CommandKind::Live => Command::Live,
         CommandKind::Lapse => Command::Lapse,
+        CommandKind::RemindDeadline => Command::RemindDeadline,
     }
 }
 

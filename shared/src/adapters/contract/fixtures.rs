@@ -94,6 +94,7 @@ pub fn enrollment(program: &str, number: &str, version: u64, last_seq: u64, head
         end_users: None,
         preferences: None,
         declined_reason: None,
+        last_reminder_days: None,
         last_seq,
         head_hash: head_hash.into(),
         created_at: t0(),

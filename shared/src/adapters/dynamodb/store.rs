@@ -96,6 +96,16 @@ impl Store for DynamoStore {
             .collect())
     }
 
+    /// The same `due` index query as `open_past_deadline`, with a later bound.
+    async fn open_with_deadline_before(&self, until: DateTime<Utc>) -> Result<Vec<Enrollment>, StoreError> {
+        let q = self.due_query(table::DUE_DEADLINE, Some(until));
+        let open: Vec<Enrollment> = self.query_docs("open_with_deadline_before", q).await?;
+        Ok(open
+            .into_iter()
+            .filter(|e| e.state.is_before_exercise() && e.option_deadline < until)
+            .collect())
+    }
+
     async fn events(&self, program: &ProgramId, number: &MunicipalityNumber) -> Result<Vec<Event>, StoreError> {
         // Ascending by the zero-padded `V#{seq}`: ordered by seq.
         let q = self

@@ -303,3 +303,22 @@ fn the_deadline_instant_round_trips_as_rfc_3339_with_its_offset() {
     assert_eq!(back.option_deadline, e.option_deadline);
     assert_eq!(back.option_deadline.offset().local_minus_utc(), 3600);
 }
+
+#[test]
+fn deadline_reminders_begin_at_midnight_program_time_and_only_the_latest_due_is_sent() {
+    let program = oslo_program(); // deadline 2021-12-15, Oslo
+    let deadline = program.deadline_instant();
+    let tz = program.tz();
+    let due = |last, now: &str| deadline::reminder_due(deadline, tz, last, utc(now));
+    // 30 days before 15.12 is 15.11, from 00:00 Oslo (23:00 UTC the day before).
+    assert_eq!(due(None, "2021-11-14T22:59:59Z"), None);
+    assert_eq!(due(None, "2021-11-14T23:00:00Z"), Some(30));
+    assert_eq!(due(Some(30), "2021-11-20T12:00:00Z"), None, "each reminder once");
+    // A sweep that finds 30, 14 and 7 due at once sends only the 7-day one...
+    assert_eq!(due(None, "2021-12-08T06:00:00Z"), Some(7));
+    // ...and never goes back to the skipped ones.
+    assert_eq!(due(Some(7), "2021-12-09T06:00:00Z"), None);
+    assert_eq!(due(Some(7), "2021-12-13T23:00:00Z"), Some(1));
+    assert_eq!(due(Some(1), "2021-12-15T23:00:00Z"), None);
+    assert_eq!(due(None, "2021-12-16T00:00:00Z"), None, "no reminder after the deadline");
+}

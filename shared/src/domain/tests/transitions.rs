@@ -5,7 +5,7 @@ use super::*;
 use serde_json::{json, Value};
 
 /// The commands, in the column order of `MATRIX`.
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 13] = [
     "notice",
     "meetings",
     "decision",
@@ -18,6 +18,7 @@ const COLUMNS: [&str; 12] = [
     "golive",
     "live",
     "lapse",
+    "remind_deadline",
 ];
 
 /// Where each command leads from each state, by the contract:
@@ -25,20 +26,20 @@ const COLUMNS: [&str; 12] = [
 /// `decision` is shown with an adopting vote. `lapse` is only accepted once the deadline has
 /// passed; before it, it is refused with `DeadlineNotPassed`.
 #[rustfmt::skip]
-const MATRIX: [(&str, [&str; 12]); 12] = [
-    //                     notice         meetings             decision   exercise            decline     preferences agreement         agreement_completed agreement_withdrawn golive              live    lapse
-    ("option_held",       ["notice_sent", "-",                 "-",       "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed"]),
-    ("notice_sent",       ["-",           "meeting_scheduled", "adopted", "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed"]),
-    ("meeting_scheduled", ["-",           "meeting_scheduled", "adopted", "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed"]),
-    ("adopted",           ["-",           "-",                 "-",       "option_exercised", "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed"]),
-    ("rejected",          ["-",           "meeting_scheduled", "adopted", "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed"]),
-    ("option_exercised",  ["-",           "-",                 "-",       "-",                "-",        "=",        "agreement_sent", "-",                "-",                "-",                "-",    "-"]),
-    ("agreement_sent",    ["-",           "-",                 "-",       "-",                "-",        "=",        "-",              "agreement_signed", "option_exercised", "-",                "-",    "-"]),
-    ("agreement_signed",  ["-",           "-",                 "-",       "-",                "-",        "=",        "-",              "-",                "-",                "golive_scheduled", "-",    "-"]),
-    ("golive_scheduled",  ["-",           "-",                 "-",       "-",                "-",        "=",        "-",              "-",                "-",                "golive_scheduled", "live", "-"]),
-    ("live",              ["-",           "-",                 "-",       "-",                "-",        "-",        "-",              "-",                "-",                "-",                "-",    "-"]),
-    ("declined",          ["-",           "-",                 "-",       "-",                "-",        "-",        "-",              "-",                "-",                "-",                "-",    "-"]),
-    ("lapsed",            ["-",           "-",                 "-",       "-",                "-",        "-",        "-",              "-",                "-",                "-",                "-",    "-"]),
+const MATRIX: [(&str, [&str; 13]); 12] = [
+    //                     notice         meetings             decision   exercise            decline     preferences agreement         agreement_completed agreement_withdrawn golive              live    lapse  remind
+    ("option_held",       ["notice_sent", "-",                 "-",       "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed", "="]),
+    ("notice_sent",       ["-",           "meeting_scheduled", "adopted", "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed", "="]),
+    ("meeting_scheduled", ["-",           "meeting_scheduled", "adopted", "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed", "="]),
+    ("adopted",           ["-",           "-",                 "-",       "option_exercised", "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed", "="]),
+    ("rejected",          ["-",           "meeting_scheduled", "adopted", "-",                "declined", "=",        "-",              "-",                "-",                "-",                "-",    "lapsed", "="]),
+    ("option_exercised",  ["-",           "-",                 "-",       "-",                "-",        "=",        "agreement_sent", "-",                "-",                "-",                "-",    "-", "-"]),
+    ("agreement_sent",    ["-",           "-",                 "-",       "-",                "-",        "=",        "-",              "agreement_signed", "option_exercised", "-",                "-",    "-", "-"]),
+    ("agreement_signed",  ["-",           "-",                 "-",       "-",                "-",        "=",        "-",              "-",                "-",                "golive_scheduled", "-",    "-", "-"]),
+    ("golive_scheduled",  ["-",           "-",                 "-",       "-",                "-",        "=",        "-",              "-",                "-",                "golive_scheduled", "live", "-", "-"]),
+    ("live",              ["-",           "-",                 "-",       "-",                "-",        "-",        "-",              "-",                "-",                "-",                "-",    "-", "-"]),
+    ("declined",          ["-",           "-",                 "-",       "-",                "-",        "-",        "-",              "-",                "-",                "-",                "-",    "-", "-"]),
+    ("lapsed",            ["-",           "-",                 "-",       "-",                "-",        "-",        "-",              "-",                "-",                "-",                "-",    "-", "-"]),
 ];
 
 /// The states in which the option is still open, by the contract.
@@ -222,6 +223,15 @@ fn every_state_and_command_pair_before_the_deadline_follows_the_contract() {
                     kind,
                     &DomainError::DeadlineNotPassed {
                         deadline: current.option_deadline,
+                    },
+                    got,
+                ),
+                // Allowed, but six weeks before the deadline no reminder is due yet.
+                ("=", CommandKind::RemindDeadline) => check_refused(
+                    state,
+                    kind,
+                    &DomainError::NotDue {
+                        what: "no deadline reminder is due".into(),
                     },
                     got,
                 ),
