@@ -2,6 +2,7 @@
 
 mod aws_init;
 mod check;
+mod import;
 mod keys;
 mod serve;
 mod verify;
@@ -32,6 +33,8 @@ enum Command {
     /// Create the DynamoDB table and S3 bucket (as template.yaml defines them) where missing,
     /// and the first platform admin key.
     AwsInit,
+    /// Enroll the municipalities listed in a CSV file, through the API.
+    Import(import::ImportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,6 +52,10 @@ fn main() -> anyhow::Result<()> {
         Command::Verify(args) => std::process::exit(verify::run(args)?),
         Command::Keys(args) => keys::run(args),
         Command::AwsInit => runtime.block_on(aws_init::run()),
+        Command::Import(args) => {
+            let code = runtime.block_on(import::run(args))?;
+            std::process::exit(code)
+        }
         Command::Check(args) => {
             let code = runtime.block_on(check::run(args))?;
             std::process::exit(code)
