@@ -16,6 +16,8 @@ pub mod http;
 pub mod integrity;
 pub mod local;
 pub mod mail;
+pub mod planning;
+pub mod planning_svg;
 pub mod ports;
 pub mod problem;
 pub mod service;

@@ -44,6 +44,8 @@ async fn the_openapi_document_lists_every_command() {
         "/v1/envelopes/{id}/void",
         "/v1/envelopes/{id}/certificate",
         "/.well-known/vedtak-keys.json",
+        "/v1/programs/{pid}/golive-plan",
+        "/v1/programs/{pid}/golive-plan.svg",
     ] {
         assert!(paths.contains_key(path), "{path}");
     }

@@ -9,6 +9,7 @@ mod envelope_dto;
 mod envelopes;
 pub mod error;
 pub mod extract;
+mod golive;
 mod inbound;
 pub mod openapi;
 mod pages;
@@ -60,6 +61,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/programs/{pid}/municipalities/{n}", get(enrollments::get))
         .route("/v1/programs/{pid}/municipalities/{n}/events", get(enrollments::events))
+        .route("/v1/programs/{pid}/golive-plan", get(golive::plan))
+        .route("/v1/programs/{pid}/golive-plan.svg", get(golive::plan_svg))
         .merge(commands::routes())
         .route(
             "/v1/programs/{pid}/municipalities/{n}/agreement",

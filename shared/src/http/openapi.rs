@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         super::inbound::receive, super::inbound::new_secret,
         super::documents::upload, super::documents::download, super::documents::presign,
         super::clock::get, super::clock::put,
+        super::golive::plan, super::golive::plan_svg,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))
