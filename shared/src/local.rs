@@ -99,6 +99,7 @@ impl Local {
                 clock: clock.clone(),
                 // Here the deliveries list is the record of what failed.
                 dead_letters: None,
+                passes: Default::default(),
             })),
         });
 

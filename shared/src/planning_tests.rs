@@ -40,6 +40,7 @@ fn enrollment(number: &str, state: State) -> Enrollment {
         end_users: None,
         preferences: None,
         declined_reason: None,
+        last_reminder_days: None,
         last_seq: 1,
         head_hash: "0".repeat(64),
         created_at: at,

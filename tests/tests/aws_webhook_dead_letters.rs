@@ -96,6 +96,7 @@ async fn setup(queue_url: &str, status: u16) -> Setup {
         sender: receiver.clone(),
         clock: clock.clone(),
         dead_letters,
+        passes: Default::default(),
     };
     Setup {
         store,

@@ -8,7 +8,11 @@ use vedtak_tests::signing::mails_to;
 use vedtak_tests::*;
 
 fn reminders(mails: &[String]) -> Vec<String> {
-    mails.iter().filter(|m| m.contains("Om ") && m.contains("går fristen ut")).cloned().collect()
+    mails
+        .iter()
+        .filter(|m| m.contains("Om ") && m.contains("går fristen ut"))
+        .cloned()
+        .collect()
 }
 
 #[tokio::test]
@@ -16,14 +20,21 @@ async fn reminders_arrive_on_their_days_once_each_and_the_sweep_is_idempotent() 
     // Deadline 2021-10-31 (Oslo). Midtre Gauldal has not exercised; Holtålen has.
     let (app, key) = spawn_program("2021-02-15T09:00:00+01:00", &[("5027", "Midtre Gauldal")]).await;
     let receiver = Receiver::start(&[]).await;
-    app.post(&key, "/v1/programs/helseplattformen/webhooks", json!({"url": receiver.url, "events": ["deadline.approaching"]}))
-        .await;
+    app.post(
+        &key,
+        "/v1/programs/helseplattformen/webhooks",
+        json!({"url": receiver.url, "events": ["deadline.approaching"]}),
+    )
+    .await;
     vedtak_tests::signing::exercised(&app, &key, "5026", "Holtålen").await;
     app.ok(&key, "5027", "notice", json!({})).await;
     let contact = "post@5027.kommune.example";
 
     app.set_clock("2021-09-30T23:59:59+02:00").await;
-    assert!(reminders(&mails_to(&app, contact, 1).await).is_empty(), "not before 00:00 on day 30");
+    assert!(
+        reminders(&mails_to(&app, contact, 1).await).is_empty(),
+        "not before 00:00 on day 30"
+    );
     app.set_clock("2021-10-01T00:00:00+02:00").await;
     app.set_clock("2021-10-01T00:00:00.500+02:00").await; // the same day again: nothing new
     let sent = reminders(&mails_to(&app, contact, 2).await);
@@ -45,7 +56,11 @@ async fn reminders_arrive_on_their_days_once_each_and_the_sweep_is_idempotent() 
     assert!(holtalen.is_empty(), "an exercised option needs no reminder");
 
     let events = app.events(&key, "5027").await;
-    let days: Vec<&Value> = events.iter().filter(|e| e["type"] == "deadline.approaching").map(|e| &e["data"]["days_left"]).collect();
+    let days: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "deadline.approaching")
+        .map(|e| &e["data"]["days_left"])
+        .collect();
     assert_eq!(days, [&json!(30), &json!(7), &json!(1)]);
     let hooks = receiver.wait_for(3).await;
     assert_eq!(hooks.len(), 3, "each reminder is also a deadline.approaching webhook");
@@ -59,7 +74,12 @@ async fn reminders_arrive_on_their_days_once_each_and_the_sweep_is_idempotent() 
         let app = &app;
         let key = key.clone();
         async move {
-            let e: Value = app.get(&key, &format!("/v1/programs/helseplattformen/municipalities/{n}")).await.json().await.unwrap();
+            let e: Value = app
+                .get(&key, &format!("/v1/programs/helseplattformen/municipalities/{n}"))
+                .await
+                .json()
+                .await
+                .unwrap();
             e["state"].as_str().unwrap().to_owned()
         }
     };

@@ -27,6 +27,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             clock: Arc::new(SystemClock),
             // A delivery that fails for good also goes to the webhook dead-letter queue.
             dead_letters: backend.dead_letters.clone(),
+            passes: Default::default(),
         })),
     });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {

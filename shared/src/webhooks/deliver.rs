@@ -31,7 +31,14 @@ pub struct Deliverer {
     /// Gets a copy of each delivery the moment it turns `failed` (on AWS, an SQS queue). None
     /// locally: there the deliveries list is the record.
     pub dead_letters: Option<Arc<dyn DeadLetters>>,
+    /// One pass over due deliveries at a time in this process (the background loop and a moved
+    /// clock may both start one), so a delivery is not sent twice by two passes.
+    pub passes: tokio::sync::Mutex<()>,
 }
+
+/// How long a fresh delivery is left to the fan-out that created it and tries it at once,
+/// before a pass over due deliveries may take it (if that first try never happened).
+const FIRST_TRY_LEASE_SECONDS: i64 = 60;
 
 /// The `webhook-id` of one message to one subscription: stable however often the fan-out runs,
 /// and sorting by the time of the event.
@@ -79,7 +86,8 @@ impl Deliverer {
                 body,
                 status: DeliveryStatus::Pending,
                 attempts: vec![],
-                next_attempt_at: Some(entry.created_at),
+                // The fan-out tries it at once; passes over due deliveries wait for the lease.
+                next_attempt_at: Some(self.clock.now() + Duration::seconds(FIRST_TRY_LEASE_SECONDS)),
                 created_at: entry.created_at,
             };
             if self.store.create_delivery(&delivery).await? {
@@ -91,6 +99,7 @@ impl Deliverer {
 
     /// Sends every delivery that is due, several at a time; returns how many were delivered.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
+        let _pass = self.passes.lock().await;
         let due = self.store.deliveries_due(self.clock.now(), BATCH).await?;
         self.attempt_all(due).await
     }
@@ -294,6 +303,7 @@ mod tests {
             sender: Arc::new(Answers(answer)),
             clock: clock.clone(),
             dead_letters: Some(kept.clone()),
+            passes: Default::default(),
         };
         Setup {
             store,

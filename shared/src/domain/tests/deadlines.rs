@@ -320,5 +320,9 @@ fn deadline_reminders_begin_at_midnight_program_time_and_only_the_latest_due_is_
     assert_eq!(due(Some(7), "2021-12-09T06:00:00Z"), None);
     assert_eq!(due(Some(7), "2021-12-13T23:00:00Z"), Some(1));
     assert_eq!(due(Some(1), "2021-12-15T23:00:00Z"), None);
-    assert_eq!(due(None, "2021-12-16T00:00:00Z"), None, "no reminder after the deadline");
+    assert_eq!(
+        due(None, "2021-12-16T00:00:00Z"),
+        None,
+        "no reminder after the deadline"
+    );
 }
