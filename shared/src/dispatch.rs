@@ -110,6 +110,11 @@ impl Dispatcher {
     /// Runs until `shutdown` fires: at once when woken by a commit, otherwise every second
     /// (which also picks up retries that have come due).
     pub async fn run(self: Arc<Self>, signal: Arc<Notify>, shutdown: Arc<Notify>) {
+        // Registered once, before any work: a shutdown announced while a pass is running is
+        // still seen (`notify_waiters` keeps no permit for futures created later).
+        let stop = shutdown.notified();
+        tokio::pin!(stop);
+        stop.as_mut().enable();
         loop {
             if let Err(error) = self.run_once().await {
                 tracing::error!(%error, "outbox pass failed");
@@ -117,7 +122,7 @@ impl Dispatcher {
             tokio::select! {
                 _ = signal.notified() => {}
                 _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
-                _ = shutdown.notified() => return,
+                _ = &mut stop => return,
             }
         }
     }

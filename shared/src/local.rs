@@ -142,6 +142,9 @@ impl Local {
         let shutdown = self.shutdown.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            let stop = shutdown.notified();
+            tokio::pin!(stop);
+            stop.as_mut().enable();
             loop {
                 tokio::select! {
                     _ = tick.tick() => {
@@ -149,7 +152,7 @@ impl Local {
                             tracing::error!(%error, "sweep failed");
                         }
                     }
-                    _ = shutdown.notified() => return,
+                    _ = &mut stop => return,
                 }
             }
         });

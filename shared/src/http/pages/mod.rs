@@ -3,6 +3,7 @@
 
 mod certificate;
 pub mod layout;
+mod program;
 mod request;
 mod sign;
 mod sign_view;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(sign)
         .route("/certificates/{id}", get(certificate::show))
+        .route("/programs/{pid}", get(program::show))
         .route(layout::STYLESHEET_PATH, get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
@@ -49,4 +51,6 @@ pub fn routes() -> Router<AppState> {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        // A picture with its own policy (inline styles inside the SVG, nothing else).
+        .route("/programs/{pid}/timeline.svg", get(program::timeline))
 }
