@@ -51,6 +51,11 @@ async fn reminders_arrive_on_their_days_once_each_and_the_sweep_is_idempotent() 
     let sent = reminders(&mails_to(&app, contact, 4).await);
     assert_eq!(sent.len(), 3);
     assert!(sent[2].contains("Om 1 dag "), "{}", sent[2]);
+    // Two more sweeps at one and the same instant find nothing left to send.
+    let at = app.engine.now();
+    let again = vedtak::sweep::sweep(&app.engine, at).await.unwrap();
+    let and_again = vedtak::sweep::sweep(&app.engine, at).await.unwrap();
+    assert_eq!((again.deadline_reminders, and_again.deadline_reminders), (0, 0));
 
     let holtalen = reminders(&mails_to(&app, "post@5026.kommune.example", 1).await);
     assert!(holtalen.is_empty(), "an exercised option needs no reminder");
