@@ -14,6 +14,7 @@ pub mod files;
 pub mod http_webhooks;
 pub mod memory;
 pub mod s3;
+mod sdk_errors;
 pub mod secretsmanager;
 pub mod ses;
 pub mod sqs;

@@ -8,6 +8,7 @@
 //! next use tries again. No error ever carries the secret's value: only the secret's name and
 //! what went wrong.
 
+use super::sdk_errors::{chain, sources};
 use crate::signing::keys::{KeySource, Keys};
 use crate::signing::seal::KeyError;
 use async_trait::async_trait;
@@ -85,23 +86,6 @@ fn describe(e: &SdkError<GetSecretValueError>) -> String {
         SdkError::ResponseError(_) => "Secrets Manager's response could not be read".into(),
         _ => "unknown error".into(),
     }
-}
-
-/// `error: source: source...`, each by its `Display`.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut next = error.source();
-    while let Some(source) = next {
-        text.push_str(": ");
-        text.push_str(&source.to_string());
-        next = source.source();
-    }
-    text
-}
-
-/// The chain under `error`, without `error` itself.
-fn sources(error: &dyn std::error::Error) -> String {
-    error.source().map_or_else(|| "no details".into(), chain)
 }
 
 impl std::fmt::Debug for SecretsManagerKeys {

@@ -8,6 +8,7 @@
 //! `.fifo`) also gets a group (the subscription) and a de-duplication id; a standard queue needs
 //! neither. No error ever carries the message: only the queue and what went wrong.
 
+use super::sdk_errors::chain;
 use crate::ports::{DeadLetterError, DeadLetters};
 use crate::webhooks::Delivery;
 use async_trait::async_trait;
@@ -96,18 +97,6 @@ fn describe(e: &SdkError<SendMessageError>) -> String {
         SdkError::ResponseError(_) => "SQS's response could not be read".into(),
         _ => "unknown error".into(),
     }
-}
-
-/// `error: source: source...`, each by its `Display`.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut next = error.source();
-    while let Some(source) = next {
-        text.push_str(": ");
-        text.push_str(&source.to_string());
-        next = source.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -39,6 +39,14 @@ async fn usable(state: &AppState, lang: Lang, token: &str) -> Result<Located, Re
     }
 }
 
+/// A form post on a link: from our own page, on a usable link; otherwise the page that says why.
+async fn usable_post(state: &AppState, lang: Lang, client: &Client, token: &str) -> Result<Located, Response> {
+    if !client.same_origin {
+        return Err(cross_site(lang, token));
+    }
+    usable(state, lang, token).await
+}
+
 fn unknown(lang: Lang, token: &str) -> Response {
     let text = lang.t(
         "Lenken finnes ikke. Kontroller at hele lenken fra e-posten er med.",
@@ -149,10 +157,7 @@ pub async fn request_code(
     client: Client,
     Path(token): Path<String>,
 ) -> Response {
-    if !client.same_origin {
-        return cross_site(lang, &token);
-    }
-    let at = match usable(&state, lang, &token).await {
+    let at = match usable_post(&state, lang, &client, &token).await {
         Ok(at) => at,
         Err(page) => return page,
     };
@@ -192,10 +197,7 @@ pub async fn sign(
     Path(token): Path<String>,
     form: Result<Form<SignForm>, FormRejection>,
 ) -> Response {
-    if !client.same_origin {
-        return cross_site(lang, &token);
-    }
-    let at = match usable(&state, lang, &token).await {
+    let at = match usable_post(&state, lang, &client, &token).await {
         Ok(at) => at,
         Err(page) => return page,
     };
@@ -290,10 +292,7 @@ pub async fn decline(
     Path(token): Path<String>,
     form: Result<Form<DeclineForm>, FormRejection>,
 ) -> Response {
-    if !client.same_origin {
-        return cross_site(lang, &token);
-    }
-    let at = match usable(&state, lang, &token).await {
+    let at = match usable_post(&state, lang, &client, &token).await {
         Ok(at) => at,
         Err(page) => return page,
     };
