@@ -6,6 +6,7 @@
 pub mod adapters;
 pub mod auth;
 pub mod aws;
+mod aws_assembly;
 pub mod canonical;
 pub mod chain;
 pub mod clock;

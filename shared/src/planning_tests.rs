@@ -2,7 +2,7 @@
 //! and as properties over arbitrary programs.
 
 use super::*;
-use crate::domain::{Contact, MunicipalityNumber, Preferences, ProgramId, Signer, Text};
+use crate::domain::{MunicipalityNumber, Preferences, Text};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -14,37 +14,14 @@ fn ym(s: &str) -> YearMonth {
 const NOW: &str = "2022-10";
 
 fn enrollment(number: &str, state: State) -> Enrollment {
-    let text = |s: &str| Text::parse(s).unwrap();
     let at = DateTime::parse_from_rfc3339("2022-10-01T08:00:00Z").unwrap().to_utc();
     Enrollment {
-        program: ProgramId::parse("helseplattformen").unwrap(),
-        number: MunicipalityNumber::parse(number).unwrap(),
-        name: text(&format!("Kommune {number}")),
+        name: Text::parse(&format!("Kommune {number}")).unwrap(),
         state,
-        version: 1,
         option_deadline: at.fixed_offset(),
-        contact: Contact {
-            name: text("Kontakt"),
-            email: crate::domain::Email::parse("post@kommune.example").unwrap(),
-        },
-        director: Signer {
-            name: text("Direktør"),
-            email: crate::domain::Email::parse("direktor@kommune.example").unwrap(),
-            title: text("Kommunedirektør"),
-        },
-        meeting: None,
-        decision: None,
-        exercised_at: None,
-        envelope_id: None,
-        golive_date: None,
-        end_users: None,
-        preferences: None,
-        declined_reason: None,
-        last_reminder_days: None,
-        last_seq: 1,
-        head_hash: "0".repeat(64),
         created_at: at,
         updated_at: at,
+        ..crate::adapters::contract::fixtures::enrollment("helseplattformen", number, 1, 1, &"0".repeat(64))
     }
 }
 

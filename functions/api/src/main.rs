@@ -5,19 +5,14 @@ use std::sync::Arc;
 use vedtak::aws::{AwsBackend, AwsConfig};
 use vedtak::clock::SystemClock;
 use vedtak::http::{router, AppState};
-use vedtak::service::{Engine, SigningPorts};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     vedtak::telemetry::init_json();
     let config = AwsConfig::from_env()?;
     let backend = AwsBackend::connect(config).await;
-    let signing = SigningPorts {
-        keys: backend.keys.clone(),
-        documents: backend.documents.clone(),
-    };
     let state = AppState {
-        engine: Arc::new(Engine::new(backend.store.clone(), Arc::new(SystemClock)).with_signing(signing)),
+        engine: Arc::new(backend.engine(Arc::new(SystemClock))),
         documents: backend.documents.clone(),
         travel: None, // never on AWS: the clock cannot be moved
         admin_token_hash: None,

@@ -6,9 +6,9 @@ use crate::ports::{SendError, WebhookRequest, WebhookSender};
 use crate::webhooks::sender::{check_url, is_public};
 use async_trait::async_trait;
 use reqwest::redirect::Policy;
-use reqwest::Url;
 use std::net::SocketAddr;
 use std::time::Duration;
+use url::Url;
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

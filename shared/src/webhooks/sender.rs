@@ -46,8 +46,8 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 }
 
 /// What a subscription URL may look like: http(s), a host, no credentials in it.
-pub fn check_url(raw: &str) -> Result<reqwest::Url, String> {
-    let url = reqwest::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
+pub fn check_url(raw: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err("only http and https URLs can receive webhooks".into());
     }
