@@ -300,6 +300,17 @@ fn read_eml(dir: &std::path::Path) -> Vec<String> {
     files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
 }
 
+/// Asserts a problem+json answer of this status and problem type; returns its body.
+pub async fn expect_problem(r: Response, status: u16, kind: &str) -> Value {
+    assert_eq!(r.status().as_u16(), status);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert_eq!(body["type"], format!("urn:vedtak:problem:{kind}"), "{body}");
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    body
+}
+
 pub fn program_body(id: &str, deadline: &str) -> Value {
     json!({
         "id": id,

@@ -67,7 +67,7 @@ const ROWS: &[(&str, &str, [u16; 7])] = &[
     ("GET",  "/v1/documents/{sha256}",                                             [401, 401, 200, 200, 200, 200, 200]),
     // Locally there is no presigned upload (it is an S3 thing): 404 for whoever may ask.
     ("POST", "/v1/documents/uploads",                                              [401, 401, 404, 404, 404, 404, 404]),
-    ("GET",  "/v1/clock",                                                          [200, 200, 200, 200, 200, 200, 200]),
+    ("GET",  "/v1/clock",                                                          [401, 401, 200, 200, 200, 200, 200]),
     ("PUT",  "/v1/clock",                                                          [401, 401, 409, 403, 403, 403, 403]),
     ("POST", "/v1/inbound/{pid}",                                                  [401, 401, 401, 401, 401, 401, 401]),
     ("GET",  "/v1/openapi.json",                                                   [200, 200, 200, 200, 200, 200, 200]),

@@ -6,7 +6,7 @@ use vedtak_tests::*;
 #[tokio::test]
 async fn without_time_travel_the_clock_endpoints_are_404() {
     let app = spawn_app().await;
-    assert_eq!(app.client.get(app.url("/v1/clock")).send().await.unwrap().status(), 404);
+    assert_eq!(app.get(ADMIN, "/v1/clock").await.status(), 404);
     assert_eq!(app.set_clock("2030-01-01T00:00:00Z").await.status(), 404);
 }
 
@@ -17,15 +17,8 @@ async fn the_clock_moves_forward_but_never_back() {
         ..Default::default()
     })
     .await;
-    let now: Value = app
-        .client
-        .get(app.url("/v1/clock"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(app.client.get(app.url("/v1/clock")).send().await.unwrap().status(), 401);
+    let now: Value = app.get(ADMIN, "/v1/clock").await.json().await.unwrap();
     assert!(now["now"].as_str().unwrap().starts_with("2021-03-01T11:00"), "{now}");
     assert_eq!(app.set_clock("2021-06-01T12:00:00+02:00").await.status(), 200);
     assert_eq!(app.set_clock("2021-05-01T12:00:00+02:00").await.status(), 409);

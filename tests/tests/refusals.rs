@@ -9,16 +9,6 @@ async fn app() -> (TestApp, String) {
     (app, key)
 }
 
-async fn expect_problem(r: reqwest::Response, status: u16, kind: &str) -> Value {
-    assert_eq!(r.status().as_u16(), status);
-    assert_eq!(r.headers()["content-type"], "application/problem+json");
-    let body: Value = r.json().await.unwrap();
-    assert_eq!(body["status"], status);
-    assert_eq!(body["type"], format!("urn:vedtak:problem:{kind}"), "{body}");
-    assert!(body["title"].is_string() && body["detail"].is_string());
-    body
-}
-
 async fn version(app: &TestApp, key: &str) -> u64 {
     let e: Value = app
         .get(key, &format!("/v1/programs/{PROGRAM}/municipalities/5027"))

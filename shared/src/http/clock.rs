@@ -30,9 +30,9 @@ fn no_clock() -> AppError {
     AppError::not_found("this server has no settable clock (start it with --allow-time-travel)")
 }
 
-/// Read the server's time.
-#[utoipa::path(get, path = "/v1/clock", tag = "clock", responses((status = 200, body = ClockOut), (status = 404, body = crate::problem::Problem)))]
-pub async fn get(State(state): State<AppState>) -> Result<Json<ClockOut>, AppError> {
+/// Read the server's time (any valid key: like every other API read, not for anonymous callers).
+#[utoipa::path(get, path = "/v1/clock", tag = "clock", responses((status = 200, body = ClockOut), (status = 401, body = crate::problem::Problem), (status = 404, body = crate::problem::Problem)))]
+pub async fn get(State(state): State<AppState>, Caller(_): Caller) -> Result<Json<ClockOut>, AppError> {
     state.travel.as_ref().ok_or_else(no_clock)?;
     Ok(Json(ClockOut {
         now: state.engine.now(),

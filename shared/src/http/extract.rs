@@ -51,7 +51,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Default::default())
         } else {
-            serde_json::from_slice(&bytes).map_err(|e| AppError::bad_request(format!("malformed JSON: {e}")))?
+            super::strict_json::parse(&bytes).map_err(|e| AppError::bad_request(format!("malformed JSON: {e}")))?
         };
         let fingerprint = canonical::sha256_hex(&value);
         let value =

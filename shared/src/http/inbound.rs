@@ -87,7 +87,8 @@ pub async fn receive(
     }
     // The municipality names the secret to check with, so the body is read before it is
     // trusted; nothing in it is acted on until the signature holds.
-    let message: InboundIn = serde_json::from_slice(&body).map_err(|e| AppError::bad_request(format!("body: {e}")))?;
+    let message = super::strict_json::parse(&body).and_then(serde_json::from_value::<InboundIn>);
+    let message = message.map_err(|e| AppError::bad_request(format!("body: {e}")))?;
     let number = MunicipalityNumber::parse(&message.municipality).map_err(|e| AppError::invalid("municipality", e))?;
     let secret = state.engine.store.inbound_secret(&pid, &number).await?;
     let verified = secret.is_some_and(|s| signature::verify(&s.secret, signed, id, timestamp, &body));

@@ -14,6 +14,7 @@ mod inbound;
 pub mod openapi;
 mod pages;
 mod programs;
+pub mod strict_json;
 mod webhooks;
 
 use crate::clock::TravelClock;

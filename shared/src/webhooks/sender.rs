@@ -47,6 +47,14 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 
 /// What a subscription URL may look like: http(s), a host, no credentials in it.
 pub fn check_url(raw: &str) -> Result<url::Url, String> {
+    // The URL parser silently drops tabs and line breaks; a URL that is not what was typed
+    // (or that smuggles a header) is refused instead of quietly changed.
+    if raw.len() > MAX_URL_LENGTH {
+        return Err(format!("a webhook URL is at most {MAX_URL_LENGTH} characters"));
+    }
+    if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("a webhook URL has no spaces, line breaks or control characters".into());
+    }
     let url = url::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err("only http and https URLs can receive webhooks".into());
@@ -60,9 +68,27 @@ pub fn check_url(raw: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Longer URLs are refused by common proxies and servers anyway.
+const MAX_URL_LENGTH: usize = 2048;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_with_line_breaks_spaces_or_excess_length_are_refused_not_rewritten() {
+        for raw in [
+            "https://hooks.example/in\r\nX-Injected: 1",
+            "https://hooks.example/\tin",
+            "https://hooks.example/ in",
+            "https://hooks.example/in\u{0}",
+        ] {
+            assert!(check_url(raw).is_err(), "{raw:?}");
+        }
+        let long = format!("https://hooks.example/{}", "a".repeat(MAX_URL_LENGTH));
+        assert!(check_url(&long).is_err());
+        assert!(check_url("https://hooks.example/in?x=1").is_ok());
+    }
 
     #[test]
     fn private_loopback_link_local_and_reserved_addresses_are_not_public() {
