@@ -89,6 +89,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         time_travel,
         demo: args.demo,
         allow_private_webhooks: args.allow_private_webhooks,
+        wrap_ports: None,
     };
     let local = Local::open(config).await?;
     if let Some(key) = &local.generated_admin_key {

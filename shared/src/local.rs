@@ -9,7 +9,7 @@ use crate::aws::{AwsBackend, AwsConfig};
 use crate::clock::{SystemClock, TravelClock};
 use crate::dispatch::Dispatcher;
 use crate::http::{router, AppState};
-use crate::ports::{Clock, Documents, Mailer, Store, StoreError};
+use crate::ports::{Clock, Documents, Mailer, Store, StoreError, WebhookSender};
 use crate::service::{Engine, SigningPorts};
 use crate::signing::keys::{KeySource, Keys, StaticKeys};
 use crate::sweep;
@@ -48,7 +48,20 @@ pub struct LocalConfig {
     pub demo: bool,
     /// Deliver webhooks to loopback and private addresses (`--allow-private-webhooks`).
     pub allow_private_webhooks: bool,
+    /// Wraps the ports before anything uses them: fault injection in tests, call counting in
+    /// benchmarks. `None` in `vedtak serve`.
+    pub wrap_ports: Option<WrapPorts>,
 }
+
+/// The ports the engine and the dispatcher talk to, as one value that a wrapper can replace.
+pub struct Ports {
+    pub store: Arc<dyn Store>,
+    pub documents: Arc<dyn Documents>,
+    pub mailer: Arc<dyn Mailer>,
+    pub webhooks: Arc<dyn WebhookSender>,
+}
+
+pub type WrapPorts = Arc<dyn Fn(Ports) -> Ports + Send + Sync>;
 
 pub struct Local {
     pub state: AppState,
@@ -73,6 +86,23 @@ pub enum StartError {
 impl Local {
     pub async fn open(config: LocalConfig) -> Result<Local, StartError> {
         let (store, documents, mailer, keys) = adapters(&config.backend).await?;
+        let ports = Ports {
+            store,
+            documents,
+            mailer,
+            webhooks: Arc::new(HttpWebhookSender {
+                allow_private: config.allow_private_webhooks,
+            }),
+        };
+        let Ports {
+            store,
+            documents,
+            mailer,
+            webhooks,
+        } = match &config.wrap_ports {
+            Some(wrap) => wrap(ports),
+            None => ports,
+        };
         let travel = config
             .time_travel
             .map(|start| Arc::new(TravelClock::starting_at(start)));
@@ -93,9 +123,7 @@ impl Local {
             keys: Some(keys),
             webhooks: Some(Arc::new(Deliverer {
                 store: store.clone(),
-                sender: Arc::new(HttpWebhookSender {
-                    allow_private: config.allow_private_webhooks,
-                }),
+                sender: webhooks,
                 clock: clock.clone(),
                 // Here the deliveries list is the record of what failed.
                 dead_letters: None,

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod dynamodb_local;
+pub mod faults;
 pub mod moto;
 
 use reqwest::{Response, StatusCode};
@@ -30,6 +31,8 @@ pub struct TestApp {
     /// The server's engine, for white-box steps a client cannot take (a test that needs a
     /// signing link that was never e-mailed reads the envelope and keys through it).
     pub engine: Arc<vedtak::service::Engine>,
+    /// Performs the outbox on demand (with `hold_effects`, nothing else does).
+    pub dispatcher: Arc<vedtak::dispatch::Dispatcher>,
     shutdown: Arc<Notify>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -51,6 +54,8 @@ pub struct Options {
     /// Start without the background dispatcher and sweep: commits stay in the outbox, as when
     /// a process dies right after committing.
     pub hold_effects: bool,
+    /// Wraps the server's ports (fault injection).
+    pub wrap_ports: Option<vedtak::local::WrapPorts>,
 }
 
 /// A time-travelling server at `clock_start` with the program (deadline 2021-10-31) and these
@@ -113,6 +118,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
         demo: options.demo,
         // Test receivers listen on loopback; the refusal of such URLs is tested on its own.
         allow_private_webhooks: !options.refuse_private_webhooks,
+        wrap_ports: options.wrap_ports,
     })
     .await
     .expect("local server starts");
@@ -121,6 +127,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
     }
     let shutdown = local.shutdown.clone();
     let engine = local.state.engine.clone();
+    let dispatcher = local.dispatcher.clone();
     let router = local.router();
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
@@ -132,6 +139,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
         data,
         aws,
         engine,
+        dispatcher,
         shutdown,
         server,
     }

@@ -89,7 +89,7 @@ pub async fn mails_to(app: &TestApp, email: &str, at_least: usize) -> Vec<String
 }
 
 /// Whether the `To:` header names `email`, also when a long name folded it onto more lines.
-fn addressed_to(raw: &str, email: &str) -> bool {
+pub fn addressed_to(raw: &str, email: &str) -> bool {
     let unfolded = raw.replace("\r\n", "\n").replace("\n ", " ").replace("\n\t", " ");
     unfolded
         .lines()

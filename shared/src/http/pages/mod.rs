@@ -51,6 +51,11 @@ pub fn routes() -> Router<AppState> {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        // Public pages too: where a reader came from is none of the next site's business.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         // A picture with its own policy (inline styles inside the SVG, nothing else).
         .route("/programs/{pid}/timeline.svg", get(program::timeline))
 }
