@@ -10,6 +10,7 @@
 
 use crate::clock::FixedClock;
 use crate::domain::*;
+use crate::ports::DocumentGrant;
 use crate::service::{CommandRequest, Engine, EnvelopeRequest, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -315,6 +316,13 @@ async fn sign(engine: &Engine, program: &ProgramId, number: &str, step: Signing)
                 .put(DEMO_AGREEMENT.as_bytes().to_vec().into(), "text/plain; charset=utf-8")
                 .await;
             let sha = stored.map_err(|e| ServiceError::Signing(e.to_string()))?.sha256;
+            // As if the program's admin had uploaded it.
+            let grant = DocumentGrant {
+                sha256: sha.clone(),
+                program: program.clone(),
+                granted_at: engine.now(),
+            };
+            engine.store.put_document_grant(&grant).await?;
             let title = txt("Tjenesteavtale Helseplattformen");
             engine.open_agreement(&request, title, &[sha], None).await?;
         }

@@ -168,12 +168,30 @@ pub trait Store: Send + Sync + 'static {
     async fn deliveries_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError>;
 
     /// Creates or replaces a municipality's inbound webhook secret.
+    /// Records that a program's keys may read a document: its keys uploaded it. Documents are
+    /// shared by content, so without this any key that learns a hash (certificates show them)
+    /// could read another program's documents.
+    async fn put_document_grant(&self, grant: &DocumentGrant) -> Result<(), StoreError>;
+    async fn document_grant(
+        &self,
+        sha256: &Sha256Hex,
+        program: &ProgramId,
+    ) -> Result<Option<DocumentGrant>, StoreError>;
+
     async fn put_inbound_secret(&self, secret: &InboundSecret) -> Result<(), StoreError>;
     async fn inbound_secret(
         &self,
         program: &ProgramId,
         number: &MunicipalityNumber,
     ) -> Result<Option<InboundSecret>, StoreError>;
+}
+
+/// A program's right to read a document (see `Store::put_document_grant`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentGrant {
+    pub sha256: Sha256Hex,
+    pub program: ProgramId,
+    pub granted_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -9,6 +9,7 @@ mod commits;
 mod documents;
 mod envelopes;
 pub mod fixtures;
+mod grants;
 mod history;
 mod webhooks;
 
@@ -18,6 +19,7 @@ pub use commits::{
 };
 pub use documents::documents_contract;
 pub use envelopes::envelopes_ride_on_commits;
+pub use grants::document_grants_per_program;
 pub use history::{enrollments_listed_per_program, events_ordered_by_seq, idempotency_once, outbox_lifecycle};
 pub use webhooks::{
     deliveries_created_once_newest_first, deliveries_due_when_pending, inbound_secrets_per_municipality,
@@ -47,6 +49,7 @@ pub async fn run_all(store: &dyn Store) {
     deliveries_created_once_newest_first(store).await;
     deliveries_due_when_pending(store).await;
     inbound_secrets_per_municipality(store).await;
+    document_grants_per_program(store).await;
 }
 
 /// The value of a call that must succeed. (`track_caller`: a failure names the check's line.)

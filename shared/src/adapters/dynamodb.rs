@@ -16,6 +16,7 @@
 //!   is re-checked against the item's own document before it is returned.
 
 mod commit;
+mod grants;
 mod items;
 mod requests;
 mod schema;

@@ -13,6 +13,7 @@
 //! ambiguously.
 
 mod commit;
+mod grants;
 mod store;
 mod tables;
 #[cfg(test)]
@@ -55,6 +56,7 @@ impl EmbeddedStore {
             SUBSCRIPTIONS,
             DELIVERIES,
             INBOUND_SECRETS,
+            DOCUMENT_GRANTS,
         ] {
             txn.open_table(table).db()?;
         }

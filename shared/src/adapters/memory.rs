@@ -10,8 +10,9 @@ pub use documents::MemoryDocuments;
 
 use crate::auth::ApiKey;
 use crate::chain::Event;
+use crate::domain::Sha256Hex;
 use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
-use crate::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
+use crate::ports::{Commit, DocumentGrant, IdempotencyRecord, OutboxEntry, Store, StoreError};
 use crate::webhooks::{Delivery, DeliveryStatus, InboundSecret, Subscription};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -35,6 +36,7 @@ struct Maps {
     /// By (subscription, delivery id).
     deliveries: BTreeMap<(String, String), Delivery>,
     inbound_secrets: HashMap<EnrollmentKey, InboundSecret>,
+    document_grants: HashMap<(ProgramId, Sha256Hex), DocumentGrant>,
 }
 
 /// A `Store` that lives as long as the value.
@@ -275,6 +277,21 @@ impl Store for MemoryStore {
         due.sort_by(|a, b| (a.next_attempt_at, &a.id).cmp(&(b.next_attempt_at, &b.id)));
         due.truncate(limit);
         Ok(due)
+    }
+
+    async fn put_document_grant(&self, grant: &DocumentGrant) -> Result<(), StoreError> {
+        let key = (grant.program.clone(), grant.sha256.clone());
+        self.lock()?.document_grants.entry(key).or_insert_with(|| grant.clone());
+        Ok(())
+    }
+
+    async fn document_grant(
+        &self,
+        sha256: &Sha256Hex,
+        program: &ProgramId,
+    ) -> Result<Option<DocumentGrant>, StoreError> {
+        let key = (program.clone(), sha256.clone());
+        Ok(self.lock()?.document_grants.get(&key).cloned())
     }
 
     async fn put_inbound_secret(&self, secret: &InboundSecret) -> Result<(), StoreError> {

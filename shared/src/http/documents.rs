@@ -3,8 +3,9 @@
 use super::error::AppError;
 use super::extract::Caller;
 use super::AppState;
+use crate::auth::Principal;
 use crate::domain::Sha256Hex;
-use crate::ports::DocumentMeta;
+use crate::ports::{DocumentGrant, DocumentMeta};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -53,7 +54,7 @@ fn content_type(headers: &HeaderMap) -> Result<String, AppError> {
     responses((status = 201, body = DocumentMeta), (status = 413, body = crate::problem::Problem)))]
 pub async fn upload(
     State(state): State<AppState>,
-    Caller(_): Caller,
+    Caller(caller): Caller,
     headers: HeaderMap,
     RawBody(bytes): RawBody,
 ) -> Result<impl IntoResponse, AppError> {
@@ -62,20 +63,50 @@ pub async fn upload(
         return Err(AppError::invalid("body", "a document has at least one byte"));
     }
     let meta = state.documents.put(bytes, &content_type).await?;
+    grant(&state, &caller, &meta.sha256).await?;
     let location = format!("/v1/documents/{}", meta.sha256);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(meta)))
 }
 
-/// Download a document's bytes.
+/// Lets the caller's program read the document from now on (a platform admin reads them all).
+async fn grant(state: &AppState, caller: &Principal, sha256: &Sha256Hex) -> Result<(), AppError> {
+    if let Some(program) = &caller.program {
+        let grant = DocumentGrant {
+            sha256: sha256.clone(),
+            program: program.clone(),
+            granted_at: state.engine.now(),
+        };
+        state.engine.store.put_document_grant(&grant).await?;
+    }
+    Ok(())
+}
+
+/// Whether the caller may read the document: a platform admin always, anyone else if one of
+/// their program's keys uploaded it. Knowing the hash is not enough (certificates show it).
+async fn may_read(state: &AppState, caller: &Principal, sha256: &Sha256Hex) -> Result<bool, AppError> {
+    if caller.is_platform_admin() {
+        return Ok(true);
+    }
+    let Some(program) = &caller.program else {
+        return Ok(false);
+    };
+    Ok(state.engine.store.document_grant(sha256, program).await?.is_some())
+}
+
+/// Download a document's bytes (one that the caller's program uploaded).
 #[utoipa::path(get, path = "/v1/documents/{sha256}", tag = "documents", params(("sha256" = String, Path)),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::problem::Problem)))]
 pub async fn download(
     State(state): State<AppState>,
-    Caller(_): Caller,
+    Caller(caller): Caller,
     Path(sha): Path<String>,
 ) -> Result<Response, AppError> {
     let not_found = || AppError::not_found(format!("document {sha} not found"));
     let key = Sha256Hex::parse(&sha).map_err(|_| not_found())?;
+    // Another program's document answers as a missing one: its existence is not ours to tell.
+    if !may_read(&state, &caller, &key).await? {
+        return Err(not_found());
+    }
     let (meta, bytes) = state.documents.get(&key).await?.ok_or_else(not_found)?;
     let headers = [
         (header::CONTENT_TYPE, meta.content_type.clone()),
@@ -110,7 +141,7 @@ const MAX_DIRECT_UPLOAD: u64 = 5 * 1024 * 1024 * 1024;
     responses((status = 201, body = crate::ports::PresignedUpload), (status = 404, description = "local mode: upload with POST /v1/documents", body = crate::problem::Problem)))]
 pub async fn presign(
     State(state): State<AppState>,
-    Caller(_): Caller,
+    Caller(caller): Caller,
     body: super::extract::ApiJson<UploadIn>,
 ) -> Result<impl IntoResponse, AppError> {
     let input = body.value;
@@ -127,5 +158,7 @@ pub async fn presign(
         .ok_or_else(|| {
             AppError::not_found("direct uploads exist only on the AWS backend; upload with POST /v1/documents")
         })?;
+    // The bytes go straight to storage; the grant is made when the upload is announced.
+    grant(&state, &caller, &sha).await?;
     Ok((StatusCode::CREATED, Json(upload)))
 }

@@ -94,7 +94,7 @@ impl Engine {
         signers: Option<Vec<SignerSpec>>,
     ) -> Result<(Answer, Option<Envelope>), ServiceError> {
         let keys = self.signing_keys().await?;
-        let stored = self.envelope_documents(documents).await?;
+        let stored = self.envelope_documents(&req.program, documents).await?;
         self.execute_envelope(req, |program, current, _| {
             let signers = signers.clone().unwrap_or_else(|| default_signers(program, current));
             let id = links::envelope_id();
@@ -125,7 +125,13 @@ impl Engine {
         .await
     }
 
-    async fn envelope_documents(&self, documents: &[Sha256Hex]) -> Result<Vec<EnvelopeDocument>, ServiceError> {
+    /// The documents' descriptions, for documents the program's keys uploaded: another program's
+    /// document is refused as unknown, or an agreement would hand it out through signing links.
+    async fn envelope_documents(
+        &self,
+        program: &ProgramId,
+        documents: &[Sha256Hex],
+    ) -> Result<Vec<EnvelopeDocument>, ServiceError> {
         let store = &self
             .signing
             .as_ref()
@@ -137,7 +143,8 @@ impl Engine {
                 tracing::error!(error = %e, "document store unavailable");
                 ServiceError::Signing("documents".into())
             })?;
-            let meta = meta.ok_or_else(|| DomainError::Invalid {
+            let granted = self.store.document_grant(sha, program).await?.is_some();
+            let meta = meta.filter(|_| granted).ok_or_else(|| DomainError::Invalid {
                 field: "document_sha256",
                 reason: format!("no document with SHA-256 {sha} has been uploaded"),
             })?;

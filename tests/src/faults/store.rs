@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use vedtak::auth::ApiKey;
 use vedtak::chain::Event;
-use vedtak::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
-use vedtak::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
+use vedtak::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId, Sha256Hex};
+use vedtak::ports::{Commit, DocumentGrant, IdempotencyRecord, OutboxEntry, Store, StoreError};
 use vedtak::webhooks::{Delivery, InboundSecret, Subscription};
 
 pub struct FaultyStore {
@@ -113,6 +113,12 @@ impl Store for FaultyStore {
     }
     async fn deliveries_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         gate!(self.deliveries_due(now, limit))
+    }
+    async fn put_document_grant(&self, grant: &DocumentGrant) -> Result<(), StoreError> {
+        gate!(self.put_document_grant(grant))
+    }
+    async fn document_grant(&self, sha256: &Sha256Hex, p: &ProgramId) -> Result<Option<DocumentGrant>, StoreError> {
+        gate!(self.document_grant(sha256, p))
     }
     async fn put_inbound_secret(&self, secret: &InboundSecret) -> Result<(), StoreError> {
         gate!(self.put_inbound_secret(secret))

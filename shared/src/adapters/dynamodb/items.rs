@@ -105,7 +105,7 @@ pub(super) fn key(pk: String, sk: impl Into<String>) -> Item {
     ])
 }
 
-fn doc_item(pk: String, sk: impl Into<String>, value: &impl Serialize) -> Result<Item, StoreError> {
+pub(super) fn doc_item(pk: String, sk: impl Into<String>, value: &impl Serialize) -> Result<Item, StoreError> {
     let json = serde_json::to_string(value).map_err(|e| StoreError::Unavailable(format!("cannot encode: {e}")))?;
     let mut item = key(pk, sk);
     item.insert(DOC.to_owned(), s(json));

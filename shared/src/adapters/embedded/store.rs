@@ -4,8 +4,8 @@ use super::tables::*;
 use super::{commit, EmbeddedStore};
 use crate::auth::ApiKey;
 use crate::chain::Event;
-use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId};
-use crate::ports::{Commit, IdempotencyRecord, OutboxEntry, Store, StoreError};
+use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId, Sha256Hex};
+use crate::ports::{Commit, DocumentGrant, IdempotencyRecord, OutboxEntry, Store, StoreError};
 use crate::webhooks::{Delivery, InboundSecret, Subscription};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -180,6 +180,16 @@ impl Store for EmbeddedStore {
     }
     async fn deliveries_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         self.deliveries_due_(now, limit).await
+    }
+    async fn put_document_grant(&self, grant: &DocumentGrant) -> Result<(), StoreError> {
+        self.put_document_grant_(grant).await
+    }
+    async fn document_grant(
+        &self,
+        sha256: &Sha256Hex,
+        program: &ProgramId,
+    ) -> Result<Option<DocumentGrant>, StoreError> {
+        self.document_grant_(sha256, program).await
     }
     async fn put_inbound_secret(&self, secret: &InboundSecret) -> Result<(), StoreError> {
         self.put_inbound_secret_(secret).await

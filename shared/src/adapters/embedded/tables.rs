@@ -32,6 +32,8 @@ pub(super) const DELIVERIES_DUE: TableDefinition<'static, &'static str, &'static
     TableDefinition::new("webhook_deliveries_due");
 /// `{program}/{number}`.
 pub(super) const INBOUND_SECRETS: Json = TableDefinition::new("inbound_secrets");
+/// `{program}/{sha256}`.
+pub(super) const DOCUMENT_GRANTS: Json = TableDefinition::new("document_grants");
 
 /// Any redb (or decoding) failure means the backend failed: `Unavailable`, never `Conflict`.
 pub(super) trait OrUnavailable<T> {
