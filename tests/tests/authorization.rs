@@ -64,7 +64,7 @@ const ROWS: &[(&str, &str, [u16; 7])] = &[
     ("GET",  "/v1/envelopes/{id}/certificate",                                     [401, 401, 404, 403, 403, 404, 404]),
     ("POST", "/v1/envelopes/{id}/void",                                            [401, 401, 200, 403, 403, 403, 409]),
     ("POST", "/v1/documents",                                                      [401, 401, 201, 201, 201, 201, 201]),
-    ("GET",  "/v1/documents/{sha256}",                                             [401, 401, 200, 200, 200, 200, 200]),
+    ("GET",  "/v1/documents/{sha256}",                                             [401, 401, 200, 404, 200, 200, 200]),
     // Locally there is no presigned upload (it is an S3 thing): 404 for whoever may ask.
     ("POST", "/v1/documents/uploads",                                              [401, 401, 404, 404, 404, 404, 404]),
     ("GET",  "/v1/clock",                                                          [401, 401, 200, 200, 200, 200, 200]),
@@ -202,9 +202,11 @@ async fn every_endpoint_answers_every_kind_of_caller_as_the_role_rules_say() {
                 request = request.bearer_auth(k);
             }
             if path == "/v1/documents" {
-                request = request
-                    .header("content-type", "application/pdf")
-                    .body(DOCUMENT.to_vec());
+                // Bytes of its own per caller: an upload grants its program the document, and
+                // the GET row must show who may read the one uploaded before the matrix ran.
+                let mut bytes = DOCUMENT.to_vec();
+                bytes.push(b'0' + i as u8);
+                request = request.header("content-type", "application/pdf").body(bytes);
             } else if let Some(body) = body_for(method, template, &ids) {
                 request = request.json(&body);
             }
