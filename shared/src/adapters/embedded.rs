@@ -14,6 +14,7 @@
 
 mod commit;
 mod grants;
+mod group_commit;
 mod store;
 mod tables;
 #[cfg(test)]
@@ -33,6 +34,7 @@ pub const FILE_NAME: &str = "vedtak.redb";
 #[derive(Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
+    group: Arc<group_commit::GroupCommit>,
 }
 
 impl EmbeddedStore {
@@ -63,7 +65,10 @@ impl EmbeddedStore {
         txn.open_table(API_KEY_HASHES).db()?;
         txn.open_table(DELIVERIES_DUE).db()?;
         txn.commit().db()?;
-        Ok(Self { db: Arc::new(db) })
+        Ok(Self {
+            db: Arc::new(db),
+            group: Default::default(),
+        })
     }
 
     /// Runs `f` in a read transaction (a consistent snapshot) off the async threads: redb blocks.

@@ -1,7 +1,7 @@
 //! The `Store` port on the embedded database: each method is one read or one write transaction.
 
 use super::tables::*;
-use super::{commit, EmbeddedStore};
+use super::EmbeddedStore;
 use crate::auth::ApiKey;
 use crate::chain::Event;
 use crate::domain::{Enrollment, Envelope, MunicipalityNumber, Program, ProgramId, Sha256Hex};
@@ -92,7 +92,7 @@ impl Store for EmbeddedStore {
     }
 
     async fn commit(&self, commit: Commit) -> Result<(), StoreError> {
-        self.write(move |txn| commit::apply(txn, &commit)).await
+        self.commit_grouped(commit).await
     }
 
     async fn envelope(&self, id: &str) -> Result<Option<Envelope>, StoreError> {

@@ -157,3 +157,52 @@ async fn deleting_the_last_stored_event_is_detected_by_the_integrity_check() {
     let problem = reports[0].problem.as_deref().expect("the deletion is detected");
     assert!(problem.contains("events are missing"), "{problem}");
 }
+
+/// Concurrent commits share transactions (group commit) yet are judged one by one: of many
+/// racing on one version exactly one wins, and commits to other enrollments are unaffected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_commits_in_one_transaction_are_still_judged_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    let first = next_commit("group", "5027", None, 1);
+    store.commit(first.clone()).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..24u64 {
+        let store = store.clone();
+        let commit = if i % 2 == 0 {
+            // All of these expect version 1 of 5027: one may win.
+            let mut racing = next_commit("group", "5027", Some(&first.enrollment), 1);
+            racing.outbox[0].id = format!("group/5027/race/{i}");
+            racing
+        } else {
+            next_commit("group", &format!("{:04}", 5000 + i), None, 1)
+        };
+        tasks.push(tokio::spawn(async move { (i, store.commit(commit).await) }));
+    }
+    let mut racing_wins = 0;
+    for task in tasks {
+        let (i, outcome) = task.await.unwrap();
+        match (i % 2 == 0, outcome) {
+            (true, Ok(())) => racing_wins += 1,
+            (true, Err(StoreError::Conflict(_))) => {}
+            (false, Ok(())) => {}
+            (racing, other) => panic!("commit {i} (racing: {racing}): {other:?}"),
+        }
+    }
+    assert_eq!(racing_wins, 1);
+    let events = store.events(&pid("group"), &num("5027")).await.unwrap();
+    crate::chain::verify_events(&events).expect("one history, no fork");
+    assert_eq!(
+        events.len() as u64,
+        store
+            .enrollment(&pid("group"), &num("5027"))
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+    );
+    for i in (1..24u64).step_by(2) {
+        let number = num(&format!("{:04}", 5000 + i));
+        assert!(store.enrollment(&pid("group"), &number).await.unwrap().is_some());
+    }
+}
