@@ -7,11 +7,25 @@
 #   cargo-lambda    - builds the Lambda functions, with zig as the cross linker (PyPI)
 #   Chromium        - headless browser for the HTML pages' tests, driven through chromedriver
 #                     (Debian's chromium and chromium-driver packages, so system-wide; needs root)
+#   cargo-fuzz      - builds and runs the fuzz targets with libFuzzer (crates.io)
+# `install-tools.sh cargo-fuzz` installs only cargo-fuzz, for running infra/fuzz.sh on its own.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/infra/.tools"
 mkdir -p "$tools"
 log() { printf '%s\n' "$*" >&2; }
+
+cargo_tools="$tools/cargo"
+if [ ! -x "$cargo_tools/bin/cargo-fuzz" ]; then
+  log "installing cargo-fuzz (crates.io) into $cargo_tools"
+  # A temporary target directory of its own, whatever CARGO_TARGET_DIR the caller has set.
+  CARGO_TARGET_DIR="$tools/cargo-build" cargo install cargo-fuzz --version 0.13.2 --locked --quiet --root "$cargo_tools" >&2
+  rm -rf "$tools/cargo-build"
+fi
+if [ "${1:-}" = cargo-fuzz ]; then
+  echo "export PATH='$cargo_tools/bin':\"\$PATH\""
+  exit 0
+fi
 
 command -v java >/dev/null || { log "java (17+) is needed for DynamoDB Local: apt-get install openjdk-17-jre-headless"; exit 1; }
 
@@ -46,4 +60,4 @@ echo "export VEDTAK_DYNAMODB_LOCAL_DIR='$(dirname "$jar")'"
 echo "export VEDTAK_MOTO_SERVER='$venv/bin/moto_server'"
 echo "export VEDTAK_CHROMIUM=/usr/bin/chromium"
 echo "export VEDTAK_CHROMEDRIVER=/usr/bin/chromedriver"
-echo "export PATH='$venv/bin':\"\$PATH\""
+echo "export PATH='$venv/bin':'$cargo_tools/bin':\"\$PATH\""

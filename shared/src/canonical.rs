@@ -154,4 +154,17 @@ mod tests {
             "[0,0,1,1e+21,1.5e-7,333333333.3333333,9007199254740992]"
         );
     }
+
+    #[test]
+    fn a_number_reads_back_from_its_canonical_form_as_the_same_double() {
+        // Found by fuzzing (fuzz/regressions/canonical_json/): without serde_json's
+        // float_roundtrip this form read back one unit in the last place higher, so JSON read
+        // back from storage or an export no longer hashed to what was sealed.
+        let number = 1.6779200232126492e243_f64;
+        let text = canon(json!(number));
+        assert_eq!(text, "1.6779200232126492e+243");
+        let again: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(again.as_f64(), Some(number));
+        assert_eq!(canon(again), text);
+    }
 }

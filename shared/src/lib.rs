@@ -5,7 +5,9 @@
 
 pub mod adapters;
 pub mod auth;
+#[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(feature = "aws")]
 mod aws_assembly;
 pub mod canonical;
 pub mod chain;

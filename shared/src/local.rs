@@ -5,6 +5,7 @@
 use crate::adapters::http_webhooks::HttpWebhookSender;
 use crate::adapters::{embedded::EmbeddedStore, eml::EmlMailer, files::FileDocuments};
 use crate::auth::{generate_key, hash_key, ApiKey, Role};
+#[cfg(feature = "aws")]
 use crate::aws::{AwsBackend, AwsConfig};
 use crate::clock::{SystemClock, TravelClock};
 use crate::dispatch::Dispatcher;
@@ -32,8 +33,10 @@ pub enum Backend {
     /// files in `data_dir/outbox`.
     Embedded { data_dir: PathBuf, mail_from: String },
     /// DynamoDB, S3 and SES (or their local stand-ins) from the environment.
+    #[cfg(feature = "aws")]
     Aws(AwsConfig),
     /// The same, with clients already built.
+    #[cfg(feature = "aws")]
     AwsWith(Box<AwsBackend>),
 }
 
@@ -203,10 +206,12 @@ async fn adapters(backend: &Backend) -> Result<Adapters, StartError> {
                 Arc::new(StaticKeys(Arc::new(keys))),
             )
         }
+        #[cfg(feature = "aws")]
         Backend::Aws(config) => {
             let aws = AwsBackend::connect(config.clone()).await;
             (aws.store, aws.documents, aws.mailer, aws.keys)
         }
+        #[cfg(feature = "aws")]
         Backend::AwsWith(aws) => (
             aws.store.clone(),
             aws.documents.clone(),

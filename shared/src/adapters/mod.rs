@@ -7,14 +7,20 @@
 
 pub mod aws_schema;
 pub mod contract;
+#[cfg(feature = "aws")]
 pub mod dynamodb;
 pub mod embedded;
 pub mod eml;
 pub mod files;
 pub mod http_webhooks;
 pub mod memory;
+#[cfg(feature = "aws")]
 pub mod s3;
+#[cfg(feature = "aws")]
 mod sdk_errors;
+#[cfg(feature = "aws")]
 pub mod secretsmanager;
+#[cfg(feature = "aws")]
 pub mod ses;
+#[cfg(feature = "aws")]
 pub mod sqs;

@@ -48,10 +48,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "send the body as application/json",
             ));
         }
+        Self::from_bytes(&bytes)
+    }
+}
+
+impl<T: DeserializeOwned> ApiJson<T> {
+    /// The body once it has arrived: the part of reading a request that depends only on its
+    /// bytes, so it can be exercised on its own (the fuzz targets feed it arbitrary bytes).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, AppError> {
         let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Default::default())
         } else {
-            super::strict_json::parse(&bytes).map_err(|e| AppError::bad_request(format!("malformed JSON: {e}")))?
+            super::strict_json::parse(bytes).map_err(|e| AppError::bad_request(format!("malformed JSON: {e}")))?
         };
         let fingerprint = canonical::sha256_hex(&value);
         let value =

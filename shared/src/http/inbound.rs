@@ -36,6 +36,27 @@ pub struct InboundIn {
     pub data: Value,
 }
 
+impl InboundIn {
+    /// The command this message asks for: the same one, under the same rules, as the API's.
+    pub fn command(self) -> Result<Command, AppError> {
+        match self.message_type.as_str() {
+            "meeting.scheduled" => {
+                let meeting: MeetingIn =
+                    serde_json::from_value(self.data).map_err(|e| AppError::bad_request(format!("data: {e}")))?;
+                Ok(Command::Meetings(meeting.validate()?))
+            }
+            "decision.recorded" => {
+                let decision: DecisionIn =
+                    serde_json::from_value(self.data).map_err(|e| AppError::bad_request(format!("data: {e}")))?;
+                Ok(Command::Decision(decision.validate()?))
+            }
+            other => Err(AppError::bad_request(format!(
+                "type {other:?}: expected meeting.scheduled or decision.recorded"
+            ))),
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct InboundSecretOut {
     /// `whsec_…`: shown once. Sign inbound messages with it.
@@ -97,23 +118,7 @@ pub async fn receive(
             "the signature does not match this municipality's inbound secret",
         ));
     }
-    let command = match message.message_type.as_str() {
-        "meeting.scheduled" => {
-            let meeting: MeetingIn =
-                serde_json::from_value(message.data).map_err(|e| AppError::bad_request(format!("data: {e}")))?;
-            Command::Meetings(meeting.validate()?)
-        }
-        "decision.recorded" => {
-            let decision: DecisionIn =
-                serde_json::from_value(message.data).map_err(|e| AppError::bad_request(format!("data: {e}")))?;
-            Command::Decision(decision.validate()?)
-        }
-        other => {
-            return Err(AppError::bad_request(format!(
-                "type {other:?}: expected meeting.scheduled or decision.recorded"
-            )))
-        }
-    };
+    let command = message.command()?;
     let actor = format!("inbound:{pid}:{number}");
     let request = CommandRequest {
         // The webhook-id is the idempotency key: a repeat is answered as the first time.

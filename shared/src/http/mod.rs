@@ -17,6 +17,14 @@ mod programs;
 pub mod strict_json;
 mod webhooks;
 
+// Every JSON request body is public, so code outside a request (the fuzz targets) reads bodies
+// through exactly the types and validation the handlers use.
+pub use clock::ClockIn;
+pub use documents::UploadIn;
+pub use envelope_dto::{AgreementIn, SignerIn, VoidIn};
+pub use inbound::InboundIn;
+pub use webhooks::{RotateIn, SubscriptionIn};
+
 use crate::clock::TravelClock;
 use crate::dispatch::Dispatcher;
 use crate::ports::Documents;
