@@ -7,11 +7,14 @@ use crate::ports::{Clock, Mailer, OutboxEntry, Store, StoreError};
 use crate::signing::keys::KeySource;
 use crate::webhooks::deliver::Deliverer;
 use chrono::Duration;
+use futures::StreamExt;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
 /// How many entries one pass takes; the rest wait for the next pass.
 const BATCH: usize = 100;
+/// How many of them are performed at the same time.
+const AT_ONCE: usize = 16;
 
 pub struct Dispatcher {
     pub store: Arc<dyn Store>,
@@ -44,9 +47,17 @@ impl Dispatcher {
     /// returns how many outbox entries succeeded.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
         let now = self.clock.now();
+        // Entries are independent effects; sent one after another, each waiting on its mail
+        // server (or fsync), a busy program's e-mails would trail its commands by minutes.
+        let due = self.store.outbox_due(now, BATCH).await?;
+        let handled: Vec<Result<Handled, StoreError>> = futures::stream::iter(due)
+            .map(|entry| self.handle(entry))
+            .buffer_unordered(AT_ONCE)
+            .collect()
+            .await;
         let mut done = 0;
-        for entry in self.store.outbox_due(now, BATCH).await? {
-            if self.handle(entry).await? == Handled::Done {
+        for outcome in handled {
+            if outcome? == Handled::Done {
                 done += 1;
             }
         }

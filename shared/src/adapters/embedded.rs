@@ -99,6 +99,28 @@ impl EmbeddedStore {
     }
 }
 
+impl EmbeddedStore {
+    /// Like `write`, but without waiting for the disk: the transaction becomes durable with the
+    /// next ordinary commit. Only for marks whose loss repeats an effect that is safe to repeat
+    /// (an outbox entry done or rescheduled: at worst an e-mail is sent again, with the same
+    /// Message-ID), never for a command's own commit. It spares every e-mail an fsync.
+    async fn write_lazily<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&WriteTransaction) -> Result<T, StoreError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        blocking(move || {
+            let mut txn = db.begin_write().db()?;
+            txn.set_durability(Durability::None).db()?;
+            let out = f(&txn)?;
+            txn.commit().db()?;
+            Ok(out)
+        })
+        .await
+    }
+}
+
 fn begin_write(db: &Database) -> Result<WriteTransaction, StoreError> {
     let mut txn = db.begin_write().db()?;
     // Immediate is redb's default; said explicitly because the whole design leans on it.

@@ -135,7 +135,7 @@ impl Store for EmbeddedStore {
 
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
         let id = id.to_owned();
-        self.write(move |txn| {
+        self.write_lazily(move |txn| {
             txn.open_table(OUTBOX).db()?.remove(id.as_str()).db()?;
             Ok(())
         })
@@ -144,7 +144,7 @@ impl Store for EmbeddedStore {
 
     async fn outbox_retry(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
         let entry = entry.clone();
-        self.write(move |txn| {
+        self.write_lazily(move |txn| {
             let mut t = txn.open_table(OUTBOX).db()?;
             // Done in the meantime (another dispatcher, an operator): do not bring it back.
             let Some(mut stored) = get_json::<OutboxEntry>(&t, &entry.id)? else {
