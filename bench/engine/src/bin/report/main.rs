@@ -83,28 +83,25 @@ fn engine_figures(engine: &Value) -> Result<Vec<Figure>> {
         let c = run["concurrency"].as_u64().unwrap_or(0);
         let name = |what: &str| format!("HTTP, concurrency {c}: {what}");
         let rps = run["requests_per_second"].as_f64().unwrap_or(0.0);
-        let p99 = run["latency"]["p99_ms"].as_f64().unwrap_or(f64::MAX);
-        let requests = figure("engine", &name("requests/s (full lifecycles)"), rps, "req/s");
+        let cps = run["commands_per_second"].as_f64().unwrap_or(0.0);
+        // The targets are the issue's: commands per second, and the p99 of committing requests.
+        let p99 = run["command_latency"]["p99_ms"].as_f64().unwrap_or(f64::MAX);
+        figures.push(figure("engine", &name("requests/s (full lifecycles)"), rps, "req/s"));
+        let commands = figure("engine", &name("of them commands/s"), cps, "cmd/s");
         figures.push(if c == 32 {
-            with_target(requests, ">= 2,000", rps >= 2000.0)
+            with_target(commands, ">= 2,000", cps >= 2000.0)
         } else {
-            requests
+            commands
         });
-        figures.push(figure(
-            "engine",
-            &name("of them commands/s"),
-            run["commands_per_second"].as_f64().unwrap_or(0.0),
-            "cmd/s",
-        ));
         for p in ["p50", "p90"] {
             figures.push(figure(
                 "engine",
-                &name(&format!("{p} latency")),
-                run["latency"][format!("{p}_ms")].as_f64().unwrap_or(0.0),
+                &name(&format!("{p} latency of commands")),
+                run["command_latency"][format!("{p}_ms")].as_f64().unwrap_or(0.0),
                 "ms",
             ));
         }
-        let p99f = figure("engine", &name("p99 latency"), p99, "ms");
+        let p99f = figure("engine", &name("p99 latency of commands"), p99, "ms");
         figures.push(if c == 32 {
             with_target(p99f, "<= 20 ms", p99 <= 20.0)
         } else {
@@ -112,8 +109,8 @@ fn engine_figures(engine: &Value) -> Result<Vec<Figure>> {
         });
         figures.push(figure(
             "engine",
-            &name("max latency"),
-            run["latency"]["max_ms"].as_f64().unwrap_or(0.0),
+            &name("max latency of commands"),
+            run["command_latency"]["max_ms"].as_f64().unwrap_or(0.0),
             "ms",
         ));
     }
