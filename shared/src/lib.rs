@@ -7,6 +7,7 @@ pub mod adapters;
 pub mod auth;
 pub mod aws;
 mod aws_assembly;
+mod aws_http_client;
 pub mod canonical;
 pub mod chain;
 pub mod clock;
