@@ -1,9 +1,9 @@
 //! The AWS backend assembled from the environment: DynamoDB for state, S3 for documents, SES
 //! for e-mail, SQS for webhook deliveries that failed for good. The Lambda functions and
 //! `vedtak serve --backend aws` build it once, at start. Building it makes no network call:
-//! credentials and endpoints are resolved lazily by the SDK, and the signing keys are read from
-//! Secrets Manager at their first use, so a function is ready for its first event as soon as its
-//! process is.
+//! credentials and endpoints are resolved lazily by the SDK, TLS is set up at the first request
+//! (aws_http_client.rs), and the signing keys are read from Secrets Manager at their first use,
+//! so a function is ready for its first event as soon as its process is.
 
 use crate::adapters::secretsmanager::SecretsManagerKeys;
 use crate::adapters::sqs::SqsDeadLetters;
@@ -175,10 +175,13 @@ impl AwsBackend {
     pub async fn connect(config: AwsConfig) -> AwsBackend {
         // Throttling and transient errors are retried by the SDK (standard mode, jittered
         // exponential backoff). Conditional-check failures are not retried: they are answers.
-        let shared = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::standard().with_max_attempts(4))
-            .load()
-            .await;
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::standard().with_max_attempts(4));
+        // TLS is set up at the first request, not at start (aws_http_client).
+        if let Some(client) = crate::aws_http_client::sdk_default_connecting_at_first_request() {
+            loader = loader.http_client(client);
+        }
+        let shared = loader.load().await;
         let region = shared
             .region()
             .map(|r| r.to_string())

@@ -9,6 +9,8 @@ pub mod auth;
 pub mod aws;
 #[cfg(feature = "aws")]
 mod aws_assembly;
+#[cfg(feature = "aws")]
+mod aws_http_client;
 pub mod canonical;
 pub mod chain;
 pub mod clock;
