@@ -68,7 +68,8 @@ fn main() -> Result<()> {
         "figures": figures, "engine": engine, "crypto": crypto, "aws_requests": aws, "coldstart": coldstart,
     });
     std::fs::write(out.join("results.json"), serde_json::to_string_pretty(&all)? + "\n")?;
-    let page = markdown::page(&date, &cpu, cpus, &figures, &engine, &aws, coldstart.is_some());
+    let coldstart_table = std::fs::read_to_string(results.join("coldstart.md")).ok();
+    let page = markdown::page(&date, &cpu, cpus, &figures, &engine, &aws, coldstart_table.as_deref());
     std::fs::write(out.join("RESULTS.md"), page)?;
     for f in &figures {
         let verdict = f.met.map_or("", |m| if m { "  met" } else { "  MISSED" });

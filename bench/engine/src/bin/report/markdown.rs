@@ -32,7 +32,7 @@ pub fn page(
     figures: &[Figure],
     engine: &Value,
     aws: &Value,
-    coldstart: bool,
+    coldstart: Option<&str>,
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Benchmark results\n");
@@ -59,10 +59,12 @@ pub fn page(
     }
     steps_table(&mut s, engine);
     requests_table(&mut s, aws);
-    if coldstart {
+    // The cold-start table as bench/coldstart.sh wrote it, under this page's heading level.
+    if let Some(table) = coldstart {
+        let body = table.split_once('\n').map_or("", |(_, rest)| rest).trim();
         let _ = writeln!(
             s,
-            "\n## Cold start\n\nSee [`results/coldstart.md`](results/coldstart.md)."
+            "\n## Cold start\n\n{body}\n\n(From [`results/coldstart.md`](results/coldstart.md).)"
         );
     }
     s
