@@ -12,3 +12,11 @@ pub mod stats;
 /// Errors of a benchmark run: it stops and says what went wrong, nothing to recover.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The value after `name` on the command line (`--out path`), if given.
+pub fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}

@@ -15,7 +15,7 @@ use vedtak_bench::lifecycle::{self, Observer, Target, PROGRAM, STEPS};
 use vedtak_bench::mailbox::OutboxDir;
 use vedtak_bench::server::Server;
 use vedtak_bench::stats::{summarize, Summary};
-use vedtak_bench::Result;
+use vedtak_bench::{arg, Result};
 
 const ADMIN: &str = "bench-platform-admin-token";
 
@@ -136,13 +136,6 @@ async fn setup(admin: &Target) -> Result<String> {
     .await?;
     let key: serde_json::Value = key.json().await?;
     Ok(key["key"].as_str().ok_or("no key")?.to_owned())
-}
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
 }
 
 #[tokio::main]

@@ -15,7 +15,7 @@ use std::time::Duration;
 use vedtak::dispatch::Dispatcher;
 use vedtak::ports::Store;
 use vedtak_bench::lifecycle::{self, Observer, Target, STEPS};
-use vedtak_bench::Result;
+use vedtak_bench::{arg, Result};
 
 #[derive(Serialize)]
 struct Step {
@@ -59,13 +59,6 @@ impl Observer for Counter {
         });
         Ok(())
     }
-}
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
 }
 
 #[tokio::main]

@@ -41,13 +41,7 @@ fn with_target(mut f: Figure, target: &str, met: bool) -> Figure {
 }
 
 fn arg(name: &str, default: &str) -> PathBuf {
-    let args: Vec<String> = std::env::args().collect();
-    PathBuf::from(
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1).cloned())
-            .unwrap_or(default.into()),
-    )
+    PathBuf::from(vedtak_bench::arg(name).unwrap_or_else(|| default.into()))
 }
 
 fn main() -> Result<()> {
