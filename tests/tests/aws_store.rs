@@ -452,7 +452,11 @@ async fn items_are_laid_out_as_docs_dynamodb_md_describes() {
             owned(&["doc", "expires_at"]),
         ),
         ("KEY#layout-key".into(), "KEY".into(), owned(&["doc"])),
-        (format!("KEYHASH#{}", key.hash), "KEYHASH".into(), owned(&["key_id"])),
+        (
+            format!("KEYHASH#{}", key.hash),
+            "KEYHASH".into(),
+            owned(&["doc", "key_id"]),
+        ),
         (
             "OUTBOX#layout/5027/1/0".into(),
             "OUTBOX".into(),

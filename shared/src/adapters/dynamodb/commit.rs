@@ -81,7 +81,7 @@ impl DynamoStore {
     pub(super) async fn transact_api_key(&self, k: &ApiKey) -> Result<(), StoreError> {
         let writes = vec![
             Write::new(format!("api key {}", k.id), not_exists(self.put(api_key_item(k)?)))?,
-            Write::new("api key hash".into(), not_exists(self.put(api_key_hash_item(k))))?,
+            Write::new("api key hash".into(), not_exists(self.put(api_key_hash_item(k)?)))?,
         ];
         self.transact("put_api_key", writes).await
     }

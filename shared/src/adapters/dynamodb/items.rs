@@ -121,11 +121,13 @@ pub(super) fn api_key_item(k: &ApiKey) -> Result<Item, StoreError> {
 }
 
 /// The hash index is an item of its own (not a GSI) so that a taken hash can be refused inside
-/// the same transaction, and a lookup by hash is a strongly consistent `GetItem`.
-pub(super) fn api_key_hash_item(k: &ApiKey) -> Item {
-    let mut item = key(keyhash_pk(&k.hash), KEYHASH_SK);
+/// the same transaction, and a lookup by hash is a strongly consistent `GetItem`. It carries a
+/// copy of the key: every request authenticates, and keys are written once and never changed,
+/// so the copy cannot drift and one read is enough.
+pub(super) fn api_key_hash_item(k: &ApiKey) -> Result<Item, StoreError> {
+    let mut item = doc_item(keyhash_pk(&k.hash), KEYHASH_SK, k)?;
     item.insert(KEY_ID.to_owned(), s(&k.id));
-    item
+    Ok(item)
 }
 
 /// An enrollment whose option is still open is in the `due` index under its deadline; once it is
