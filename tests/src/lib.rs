@@ -198,6 +198,12 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A public resource (no key), read as JSON of type `T`.
+    pub async fn public_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.client.get(self.url(path)).send().await.expect("request");
+        response.json().await.expect("a JSON answer")
+    }
+
     pub async fn get(&self, key: &str, path: &str) -> Response {
         self.client
             .get(self.url(path))

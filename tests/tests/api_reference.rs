@@ -6,15 +6,7 @@ use vedtak_tests::*;
 #[tokio::test]
 async fn the_openapi_document_lists_every_command() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .client
-        .get(app.url("/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.public_json("/v1/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for command in [
@@ -93,15 +85,7 @@ async fn the_demo_program_tells_the_central_norway_story() {
         .await
         .unwrap();
     assert_eq!(certificate["signers"][1]["name"], "Torbjørg Vanvik");
-    let keys: vedtak::signing::seal::PublishedKeys = app
-        .client
-        .get(app.url("/.well-known/vedtak-keys.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let keys: vedtak::signing::seal::PublishedKeys = app.public_json("/.well-known/vedtak-keys.json").await;
     let document = app
         .get(
             ADMIN,

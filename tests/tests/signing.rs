@@ -52,7 +52,7 @@ async fn the_director_then_the_ceo_sign_and_the_certificate_verifies(aws: bool) 
     assert_eq!(certificate["signers"][0]["email"], director("5027").as_str());
     assert_eq!(certificate["signers"][1]["email"], CEO);
     assert_eq!(certificate["signers"][0]["ip"], "127.0.0.1");
-    let keys: PublishedKeys = app.client.get(app.url("/.well-known/vedtak-keys.json")).send().await.unwrap().json().await.unwrap();
+    let keys: PublishedKeys = app.public_json("/.well-known/vedtak-keys.json").await;
     let verified = verify(&certificate, DOCUMENT, &keys).expect("the certificate verifies");
     assert_eq!(verified.signers.len(), 2);
 
